@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Messages between mrelay-control and mrelay-dataplane. Fixed-size structs
+ * passed by value through rte_rings in shared memory: no pointers cross the
+ * boundary. Message types are never renumbered; a change of any layout bumps
+ * MR_MSG_ABI. Every size is asserted below and published in the shm header.
+ */
+#ifndef MR_MSG_T_H
+#define MR_MSG_T_H
+
+#include <assert.h>
+#include <stdint.h>
+
+#include "common/mr_addr.h"
+
+#define MR_MSG_ABI 1
+
+enum mr_msg_type {
+	/* control -> dataplane (command ring) */
+	MR_MSG_HELLO = 1,	/* u.hello: ABI and sizes; acked */
+	MR_MSG_FLOW_ADD = 2,	/* u.flow: install; acked */
+	MR_MSG_FLOW_MOD = 3,	/* u.flow: replace the action of an existing flow atomically; acked */
+	MR_MSG_FLOW_DEL = 4,	/* hdr.flow_id (u.flow.key too); acked */
+	MR_MSG_FLOW_DUMP = 5,	/* one MR_EVT_FLOW_INFO per flow, then the ack */
+	MR_MSG_BARRIER = 6,	/* acked once every earlier command is applied */
+
+	/* dataplane -> control (event ring) */
+	MR_EVT_ACK = 128,	/* hdr.seq = the command's seq, hdr.result = 0 or -errno */
+	MR_EVT_FLOW_IDLE = 129,	/* u.idle: no packet for idle_timeout_s */
+	MR_EVT_FLOW_LEARNED = 130, /* u.learned: the flow latched onto a source */
+	MR_EVT_FLOW_INFO = 131,	/* u.flow: one flow of a dump */
+	MR_EVT_DTMF = 132,	/* u.dtmf: one digit, reported once */
+};
+
+/* Flow flags (mr_flow_spec.flags). */
+enum {
+	MR_FLOW_F_LEARN = 1u << 0,	   /* latch onto the first source seen in the learning window */
+	MR_FLOW_F_STRICT_SOURCE = 1u << 1, /* drop packets not from expect_src (or the learned source) */
+	MR_FLOW_F_RTCP = 1u << 2,	   /* this flow carries RTCP only */
+	MR_FLOW_F_RTCP_MUX = 1u << 3,	   /* RTP and RTCP share this port */
+	MR_FLOW_F_BLACKHOLE = 1u << 4,	   /* count, do not forward (hold / inactive / no destination yet) */
+	MR_FLOW_F_REWRITE_SSRC = 1u << 5,  /* ssrc_out, seq_delta, ts_delta apply */
+	MR_FLOW_F_PEER_DST = 1u << 6,	   /* send to the source the peer flow learned (symmetric) */
+};
+
+#define MR_FLOW_ID_NONE UINT32_MAX
+
+/*
+ * What identifies a flow: the packet arrived on this interface (and VLAN) for
+ * this local address and UDP port. All padding zero: the key is hashed whole.
+ */
+struct mr_flow_key {
+	uint16_t iface;		/* mrelay interface index (config order) */
+	uint16_t vlan;		/* 0 = untagged */
+	uint8_t family;		/* 4 or 6 */
+	uint8_t pad;
+	uint16_t port;		/* local UDP port, host byte order */
+	uint8_t addr[16];	/* local address, network byte order */
+};
+
+/* SDES keys for one direction; filled by the SRTP work, zero = plain RTP. */
+struct mr_srtp_spec {
+	uint8_t suite;		/* 0 = none; values defined with SRTP */
+	uint8_t key_len;	/* master key + salt, bytes */
+	uint8_t flags;		/* unencrypted RTP/RTCP, unauthenticated */
+	uint8_t mki_len;
+	uint32_t mki;
+	uint8_t key[56];	/* wiped after use */
+};
+
+/* Install or modify one flow: one direction of one stream. */
+struct mr_flow_spec {
+	struct mr_flow_key key;
+	uint32_t flow_id;	/* stats slot chosen by control, < flow capacity */
+	uint32_t peer_flow_id;	/* the reverse direction, or MR_FLOW_ID_NONE */
+	uint32_t tenant;
+	uint32_t flags;		/* MR_FLOW_F_* */
+	uint16_t out_iface;	/* egress interface index */
+	uint16_t out_vlan;
+	uint32_t learn_window_ms; /* learning allowed this long after programming; 0 = config default */
+	struct mr_sockaddr out_src;	/* our address and port on the egress side */
+	struct mr_sockaddr out_dst;	/* the remote to send to (may be replaced by learning) */
+	struct mr_sockaddr expect_src;	/* the remote expected to send here; unset = learn */
+	uint32_t idle_timeout_s;	/* report MR_EVT_FLOW_IDLE after this long; 0 = config default */
+	uint32_t clock_rate;		/* of the payload, for jitter; 0 = 8000 */
+	uint32_t ssrc_out;
+	uint16_t seq_delta;
+	uint16_t pad;
+	uint32_t ts_delta;
+	uint32_t pad2;
+	uint64_t call_hash;		/* groups the flows of one call (capture, dumps) */
+	struct mr_srtp_spec srtp_in;	/* unprotect what arrives */
+	struct mr_srtp_spec srtp_out;	/* protect what leaves */
+	uint8_t reserved[48];		/* transcoding spec, later */
+};
+
+struct mr_msg_hello {
+	uint32_t abi;
+	uint32_t msg_size;
+	uint32_t flow_spec_size;
+	uint32_t flow_stats_size;
+	uint32_t pid;
+	char name[32];		/* the sender, for logs */
+};
+
+struct mr_evt_idle {
+	uint32_t flow_id;
+	uint32_t idle_s;
+	uint64_t packets;
+};
+
+struct mr_evt_learned {
+	uint32_t flow_id;
+	uint32_t pad;
+	struct mr_sockaddr src;
+};
+
+struct mr_evt_dtmf {
+	uint32_t flow_id;
+	uint8_t event;		/* RFC 4733 event code: 0-9, 10 '*', 11 '#', 12-15 A-D */
+	uint8_t source;		/* 0 = RFC 4733, 1 = in-band tone */
+	uint16_t duration_ms;
+	uint8_t volume;
+	uint8_t pad[7];
+};
+
+struct mr_msg_hdr {
+	uint16_t type;		/* enum mr_msg_type */
+	uint16_t flags;
+	uint32_t seq;		/* chosen by the sender; acks carry the command's */
+	uint64_t generation;	/* the dataplane generation the sender knows */
+	int32_t result;		/* acks: 0 or -errno */
+	uint32_t flow_id;	/* the flow concerned, or MR_FLOW_ID_NONE */
+};
+
+#define MR_MSG_SIZE 448
+
+struct mr_msg {
+	struct mr_msg_hdr hdr;
+	union {
+		struct mr_msg_hello hello;
+		struct mr_flow_spec flow;
+		struct mr_evt_idle idle;
+		struct mr_evt_learned learned;
+		struct mr_evt_dtmf dtmf;
+		uint8_t raw[MR_MSG_SIZE - sizeof(struct mr_msg_hdr)];
+	} u;
+};
+
+static_assert(sizeof(struct mr_ip) == 20, "mr_ip layout");
+static_assert(sizeof(struct mr_sockaddr) == 24, "mr_sockaddr layout");
+static_assert(sizeof(struct mr_flow_key) == 24, "mr_flow_key layout");
+static_assert(sizeof(struct mr_srtp_spec) == 64, "mr_srtp_spec layout");
+static_assert(sizeof(struct mr_flow_spec) == 328, "mr_flow_spec layout");
+static_assert(sizeof(struct mr_msg_hdr) == 24, "mr_msg_hdr layout");
+static_assert(sizeof(struct mr_msg) == MR_MSG_SIZE, "mr_msg layout");
+static_assert(MR_MSG_SIZE % 8 == 0, "ring elements are multiples of 4 bytes");
+
+#endif

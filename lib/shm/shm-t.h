@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The shared-memory region of one mrelay instance (/mrelay-<instance>),
+ * created by the dataplane. Layout, each part 64-byte aligned:
+ *   header | command ring | event ring | worker stats | interfaces | flow stats
+ * Offsets are relative to the start, so each process may map it anywhere.
+ */
+#ifndef MR_SHM_T_H
+#define MR_SHM_T_H
+
+#include <stdint.h>
+
+#include "rtp/rtp-t.h"
+#include "shm/msg-t.h"
+
+#define MR_SHM_MAGIC 0x79616c65726d0001ull	/* "mrelay" + 1 */
+#define MR_SHM_MAX_WORKERS 16
+#define MR_SHM_MAX_DROPS 64
+#define MR_SHM_MAX_IFACES 8
+#define MR_SHM_NAME_LEN 32
+
+enum mr_shm_state {
+	MR_SHM_STARTING = 0,
+	MR_SHM_RUNNING = 1,
+	MR_SHM_STOPPED = 2,
+};
+
+/* Per-flow drop reasons counted in the stats table (a subset of the worker's). */
+enum mr_flow_drop {
+	MR_FLOW_DROP_SOURCE = 0,	/* not from the expected or learned source */
+	MR_FLOW_DROP_MALFORMED = 1,	/* not RTP/RTCP/STUN on a media port */
+	MR_FLOW_DROP_BLACKHOLE = 2,	/* hold, inactive, or no destination */
+	MR_FLOW_DROP_SRTP_AUTH = 3,
+	MR_FLOW_DROP_SRTP_REPLAY = 4,
+	MR_FLOW_DROP_OTHER = 5,
+	MR_FLOW_DROP_MAX = 8,
+};
+
+/*
+ * Counters of one flow slot. Written only by the lcore that processes the
+ * flow, read by anyone: aligned 64-bit stores are atomic on the platforms
+ * DPDK supports. `gen` changes whenever the slot is given to a new flow.
+ */
+struct mr_flow_stats {
+	uint32_t gen;
+	uint32_t flags;			/* MR_FLOW_STATS_F_* */
+	uint64_t packets;		/* forwarded or consumed */
+	uint64_t bytes;			/* UDP payload bytes received */
+	uint64_t first_seen_tsc;
+	uint64_t last_seen_tsc;
+	uint64_t drops[MR_FLOW_DROP_MAX];
+	struct mr_sockaddr learned;	/* the latched source, when MR_FLOW_STATS_F_LEARNED */
+	uint32_t rtcp_packets;
+	uint32_t pt_last;		/* payload type of the last RTP packet */
+	struct mr_rtp_source rtp;	/* RFC 3550 receiver state of the current SSRC */
+} __attribute__((aligned(64)));
+
+enum {
+	MR_FLOW_STATS_F_ACTIVE = 1u << 0,
+	MR_FLOW_STATS_F_LEARNED = 1u << 1,
+};
+
+struct mr_worker_stats {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t busy_tsc;		/* cycles spent on bursts with packets */
+	uint64_t total_tsc;		/* cycles in the loop */
+	uint64_t tx_dropped;		/* TX ring full */
+	uint64_t pad[3];
+	uint64_t drops[MR_SHM_MAX_DROPS];	/* indexed by the dataplane's drop reason */
+} __attribute__((aligned(64)));
+
+struct mr_iface_info {
+	char name[MR_SHM_NAME_LEN];
+	uint16_t port_id;
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint8_t up;
+	uint8_t pad;
+	struct mr_ip addr4;
+	struct mr_ip addr6;
+	uint8_t prefix4;
+	uint8_t prefix6;
+	uint16_t pad2;
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_missed, tx_errors;
+} __attribute__((aligned(64)));
+
+struct mr_shm_hdr {
+	uint64_t magic;
+	uint32_t abi;			/* MR_MSG_ABI */
+	uint32_t hdr_size;
+	uint32_t msg_size;
+	uint32_t flow_spec_size;
+	uint32_t flow_stats_size;
+	uint32_t worker_stats_size;
+	uint64_t generation;		/* grows at every dataplane start */
+	uint32_t state;			/* enum mr_shm_state */
+	uint32_t dp_pid;
+	uint64_t heartbeat_ms;		/* CLOCK_REALTIME ms, refreshed by the main lcore */
+	uint64_t tsc_hz;
+	uint64_t tsc_ref;		/* tsc at time_ref_ns, to convert *_tsc to wall time */
+	uint64_t time_ref_ns;		/* CLOCK_REALTIME */
+	uint64_t size;			/* of the whole region */
+	uint64_t cmd_ring_off;
+	uint64_t evt_ring_off;
+	uint64_t workers_off;
+	uint64_t ifaces_off;
+	uint64_t flows_off;
+	uint32_t cmd_ring_size;
+	uint32_t evt_ring_size;
+	uint32_t n_flows;		/* capacity of the stats table */
+	uint32_t n_workers;
+	uint32_t n_ifaces;
+	uint32_t n_drops;		/* drop reasons in use */
+	char drop_names[MR_SHM_MAX_DROPS][MR_SHM_NAME_LEN];
+	char flow_drop_names[MR_FLOW_DROP_MAX][MR_SHM_NAME_LEN];
+	char instance[MR_SHM_NAME_LEN];
+} __attribute__((aligned(64)));
+
+#endif
