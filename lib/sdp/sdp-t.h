@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/mr_addr.h"
 #include "common/mr_str.h"
 
 /* Capacities; exceeding one is -E2BIG with a reason, never a truncation. */
@@ -91,7 +92,12 @@ enum mr_sdp_attr_kind {
 	MR_SDP_ATTR_REMOTE_CANDIDATES,
 	MR_SDP_ATTR_END_OF_CANDIDATES,
 	MR_SDP_ATTR_ICE_LAST = MR_SDP_ATTR_END_OF_CANDIDATES,
+	MR_SDP_ATTR_KIND_MAX
 };
+
+/* A set of attribute kinds, for the edits' drop_kinds. */
+#define MR_SDP_ATTR_BIT(kind) (UINT64_C(1) << (kind))
+_Static_assert(MR_SDP_ATTR_KIND_MAX <= 64, "attribute kinds must fit a uint64_t set");
 
 /* One line of the input, "<type>=<content>" without its line ending. */
 struct mr_sdp_line {
@@ -123,6 +129,7 @@ struct mr_sdp_conn {
 	struct mr_str address;	/* without a multicast "/ttl[/count]" suffix */
 	struct mr_str suffix;	/* "/127/3" or empty */
 	uint8_t addr[16];	/* binary, network order; IPv4 in addr[0..3] */
+	struct mr_ip ip;	/* the same address as lib/common's type */
 };
 
 /* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address> */
@@ -250,6 +257,13 @@ struct mr_sdp_edit_media {
 	/* Attributes appended at the section's end, without "a=". */
 	const struct mr_str *add_attrs;
 	unsigned n_add_attrs;
+	/*
+	 * Remove every attribute of these kinds (MR_SDP_ATTR_BIT(...) ORed;
+	 * the OTHER bit is ignored): e.g. fingerprint and setup when DTLS-SRTP
+	 * is terminated here. Lines written by set_rtcp, dir and
+	 * replace_crypto are not subject to it.
+	 */
+	uint64_t drop_kinds;
 };
 
 /* Changes to a whole description; zero changes nothing. */
@@ -262,6 +276,7 @@ struct mr_sdp_edit {
 	bool drop_ice;			/* remove session-level ICE attributes */
 	const struct mr_str *add_attrs;	/* session attributes to append, without "a=" */
 	unsigned n_add_attrs;
+	uint64_t drop_kinds;		/* session attributes to remove, as for media */
 	struct mr_sdp_edit_media media[MR_SDP_MAX_MEDIA];	/* by m= index */
 };
 

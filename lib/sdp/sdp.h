@@ -63,7 +63,8 @@ static inline void mr_sdp_edit_init(struct mr_sdp_edit *e)
  * Write sdp with `edit` applied (NULL: unchanged) into out[0..cap), storing
  * the length in *out_len. Replaced fields are spliced into their lines (the
  * rest of each line is kept); new lines take the line ending of the
- * section's first line (CR LF when that one is unterminated). A session c=
+ * section's first line (of the line before it when that one is the
+ * unterminated last line; CR LF for a one-line input). A session c=
  * is added when asked and the session has none; a media c= is replaced, or
  * added when the media has none and its new address differs from the
  * session's. Edits for media beyond sdp->n_media must be zero.
