@@ -58,11 +58,20 @@ struct mr_flow_key {
 	uint8_t addr[16];	/* local address, network byte order */
 };
 
-/* SDES keys for one direction; filled by the SRTP work, zero = plain RTP. */
+/*
+ * SDES keys for one direction, zero = plain RTP. Filled by lib/sdes
+ * (mr_sdes_crypto_to_spec), consumed by dataplane/srtp.c.
+ * suite: enum mr_srtp_suite (lib/sdes/sdes-t.h): 0 none,
+ * 1 AES_CM_128_HMAC_SHA1_80, 2 AES_CM_128_HMAC_SHA1_32,
+ * 3 AES_256_CM_HMAC_SHA1_80, 4 AEAD_AES_128_GCM, 5 AEAD_AES_256_GCM.
+ * flags: MR_SRTP_F_* (1 UNENCRYPTED_SRTP, 2 UNENCRYPTED_SRTCP,
+ * 4 UNAUTHENTICATED_SRTP). mki: value of mki_len (0..4) bytes, big-endian
+ * on the wire.
+ */
 struct mr_srtp_spec {
-	uint8_t suite;		/* 0 = none; values defined with SRTP */
+	uint8_t suite;		/* enum mr_srtp_suite; 0 = none */
 	uint8_t key_len;	/* master key + salt, bytes */
-	uint8_t flags;		/* unencrypted RTP/RTCP, unauthenticated */
+	uint8_t flags;		/* MR_SRTP_F_* */
 	uint8_t mki_len;
 	uint32_t mki;
 	uint8_t key[56];	/* wiped after use */
