@@ -635,6 +635,15 @@ START_TEST(bad_limits)
 	for (i = 0; i < 2000; i++)
 		app(big, sizeof(big), &n, "b=AS:64\r\n");
 	assert_bad(big, -E2BIG, "too many SDP lines");
+	/* Exactly MR_SDP_MAX_LINES (HDR has 5). */
+	n = 0;
+	app(big, sizeof(big), &n, HDR);
+	for (i = 5; i < MR_SDP_MAX_LINES; i++)
+		app(big, sizeof(big), &n, "b=AS:64\r\n");
+	parse_ok(big);
+	ck_assert_uint_eq(sdp.n_lines, MR_SDP_MAX_LINES);
+	app(big, sizeof(big), &n, "b=AS:64\r\n");
+	assert_bad(big, -E2BIG, "too many SDP lines");
 
 	/* Formats on one m= line. */
 	n = 0;
