@@ -2,6 +2,12 @@
 /* mrelay-control: SIP signaling (rtpengine ng protocol) to dataplane flows. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "common/mr_log.h"
+#include "config/config.h"
+
+#include "ctl.h"
 
 static const char *prog = "mrelay-control";
 
@@ -12,7 +18,8 @@ static void usage(FILE *f)
 		"Takes rtpengine ng commands and programs mrelay-dataplane's flows.\n\n"
 		"Options:\n"
 		"  -c, --config FILE     INI configuration (default: built-in)\n"
-		"  -i, --instance NAME   dataplane instance to attach to (default: default)\n"
+		"  -i, --instance NAME   dataplane instance to attach to (default: the config's)\n"
+		"  -L, --log-level SPEC  'debug', or per module 'ng:debug,dp:info,session:notice'\n"
 		"  -h, --help            this text\n"
 		"  -V, --version         print the version and exit\n",
 		prog);
@@ -23,17 +30,29 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "instance", required_argument, NULL, 'i' },
+		{ "log-level", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	static struct mr_config cfg;
+	static struct ctl ctl;
+	const char *config = NULL, *instance = NULL, *levels = NULL;
+	char err[512];
+	char a[MR_SOCKADDR_STRLEN];
+	int c, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:i:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:i:L:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
+			config = optarg;
+			break;
 		case 'i':
+			instance = optarg;
+			break;
+		case 'L':
+			levels = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -52,6 +71,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
 		return 2;
 	}
-	fprintf(stderr, "%s: the ng protocol is not built yet\n", prog);
-	return 1;
+	mr_log_set_program(prog);
+	if (config) {
+		if (mr_config_load(&cfg, config, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 1;
+		}
+	} else {
+		mr_config_defaults(&cfg);
+	}
+	if (instance && mr_str_copy(mr_str_cstr(instance), cfg.dp.instance,
+				    sizeof(cfg.dp.instance)) < 0) {
+		fprintf(stderr, "%s: instance name too long\n", prog);
+		return 2;
+	}
+	rc = ctl_init(&ctl, &cfg);
+	if (rc == 0 && levels && mr_log_set_levels(levels) < 0) {
+		fprintf(stderr, "%s: bad --log-level '%s'\n", prog, levels);
+		ctl_fini(&ctl);
+		return 2;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot start: %s (listen-ng %s)\n", prog, strerror(-rc),
+			mr_sockaddr_format(&cfg.ctl.listen_ng, a, sizeof(a)));
+		ctl_fini(&ctl);
+		return 1;
+	}
+	MR_LOG(&ctl_log_ng, NOTICE, "ng on %s, dataplane instance %s",
+	       mr_sockaddr_format(&cfg.ctl.listen_ng, a, sizeof(a)), cfg.dp.instance);
+	rc = ctl_run(&ctl);
+	ctl_fini(&ctl);
+	return rc < 0 ? 1 : 0;
 }

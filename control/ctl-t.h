@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mrelay-control's types: the process context, the port allocator, the
+ * dataplane client and the ng endpoint. Sessions are in session-t.h.
+ */
+#ifndef CTL_T_H
+#define CTL_T_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config-t.h"
+#include "bencode/bencode-t.h"
+#include "sdp/sdp-t.h"
+#include "shm/shm.h"
+
+#include "session-t.h"
+
+/*
+ * Free RTP/RTCP port pairs of one interface: even RTP port, RTCP = RTP + 1.
+ * A FIFO of pair indices shuffled at start: O(1) alloc and free, a random
+ * first port, and a freed pair is reused as late as possible.
+ */
+struct ctl_ports {
+	uint16_t first;		/* lowest even port of the range */
+	uint32_t n;		/* pairs in the range */
+	uint32_t head;		/* next pair to hand out, index in fifo */
+	uint32_t count;		/* free pairs in the fifo */
+	uint32_t *fifo;		/* n entries */
+	uint8_t *used;		/* n entries: 1 while allocated */
+};
+
+/* Events other than acks, kept while a command waits for its acks. */
+struct ctl_dp_evq {
+	struct mr_msg *msgs;
+	uint32_t n, cap;
+	uint32_t head;		/* next to hand out */
+};
+
+/* The client side of the shm region: commands, acks, events, flow ids. */
+struct ctl_dp {
+	struct mr_shm shm;
+	char instance[MR_CFG_NAME_LEN];
+	bool attached;		/* mapped and hello acked */
+	bool reprogram;		/* a new generation: every live flow must be sent again */
+	uint64_t generation;	/* of the dataplane we last said hello to; 0 = none yet */
+	uint32_t seq;		/* last sequence number used */
+	uint32_t ack_timeout_ms;
+	uint32_t n_flows;	/* flow-id space (the stats table of the first dataplane) */
+	uint32_t *free_ids;	/* stack of free flow ids */
+	uint32_t n_free;
+	uint64_t next_poll_ms;
+	struct ctl_dp_evq evq;
+	/* Unit tests play the dataplane from here while control waits. */
+	void (*wait_hook)(void *arg);
+	void *wait_arg;
+	/* Counters. */
+	uint64_t cmds, acks, nacks, timeouts, ring_full, attaches, reprogrammed;
+};
+
+/* One cached reply, for retransmitted cookies. */
+struct ctl_cookie {
+	UT_hash_handle hh;	/* by cookie; iteration order is the expiry order */
+	uint64_t expires_ms;
+	uint32_t cookie_len;
+	uint32_t reply_len;
+	char *cookie;
+	uint8_t *reply;
+};
+
+#define CTL_COOKIE_TTL_MS 30000u
+#define CTL_COOKIE_MAX 65536u
+
+struct ctl_ng {
+	int fd;
+	uint8_t *rx;		/* one datagram */
+	uint8_t *tx;		/* one reply */
+	uint8_t *sdp_out;	/* rewritten SDP */
+	struct mr_bencode_node *nodes;
+	struct ctl_cookie *cookies;	/* uthash head */
+	/* Counters. */
+	uint64_t requests, errors, retransmits, cmd_count[16];
+};
+
+/* Flags of one ng request (the "flags" list and the dictionaries). */
+enum {
+	CTL_REQ_F_TRUST_ADDRESS = 1u << 0,
+	CTL_REQ_F_SIP_SOURCE = 1u << 1,
+	CTL_REQ_F_SYMMETRIC = 1u << 2,
+	CTL_REQ_F_ASYMMETRIC = 1u << 3,
+	CTL_REQ_F_STRICT_SOURCE = 1u << 4,
+	CTL_REQ_F_PORT_LATCHING = 1u << 5,
+	CTL_REQ_F_REPLACE_ORIGIN = 1u << 6,
+	CTL_REQ_F_REPLACE_SESS_CONN = 1u << 7,
+	CTL_REQ_F_ICE_REMOVE = 1u << 8,
+	CTL_REQ_F_MUX_OFFER = 1u << 9,
+	CTL_REQ_F_MUX_ACCEPT = 1u << 10,
+	CTL_REQ_F_MUX_DEMUX = 1u << 11,
+	CTL_REQ_F_MUX_REQUIRE = 1u << 12,
+};
+
+/* One decoded ng request: slices point into the datagram. */
+struct ctl_req {
+	const struct mr_bencode_doc *doc;
+	const struct mr_bencode_node *root;
+	struct mr_str command;
+	struct mr_str call_id, from_tag, to_tag, sdp, label, transport;
+	uint32_t flags;			/* CTL_REQ_F_* */
+	int iface[2];			/* [0] facing the sender, [1] the recipient; -1 default */
+	struct mr_ip received_from;
+	struct mr_ip media_address;
+	uint8_t af;			/* address family asked for the recipient; 0 = as received */
+	int64_t delete_delay;		/* seconds; -1 = the configured one */
+	int64_t limit;			/* list */
+	char warning[256];
+};
+
+struct ctl {
+	const struct mr_config *cfg;
+	struct ctl_dp dp;
+	struct ctl_ports ports[MR_CFG_MAX_IFACES];
+	struct ctl_sessions sess;
+	struct ctl_ng ng;
+	struct mr_sdp *sdp_in;	/* large: one parse at a time */
+	uint64_t now_ms;	/* CLOCK_MONOTONIC, refreshed by the loop */
+	uint64_t started_s;	/* CLOCK_REALTIME at start */
+	volatile sig_atomic_t stop;
+};
+
+#endif

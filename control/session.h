@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Calls: offer, answer, delete, query, timers, dataplane events. */
+#ifndef CTL_SESSION_H
+#define CTL_SESSION_H
+
+#include "bencode/bencode.h"
+#include "sdp/sdp-t.h"
+
+#include "ctl-t.h"
+
+int ctl_sess_init(struct ctl *c);
+void ctl_sess_fini(struct ctl *c);
+
+/*
+ * offer / answer: parse r->sdp, update the call, program the flows (waiting
+ * for the acks), and write the SDP to pass on into out. On error nothing
+ * of the request stays (a new call is removed again) and *why says why.
+ * Returns 0 or -errno.
+ */
+int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		   size_t *out_len, const char **why);
+int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		    size_t *out_len, const char **why);
+/* delete and query write their statistics into e (inside the reply dict). */
+int ctl_sess_delete(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, const char **why);
+int ctl_sess_query(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, const char **why);
+void ctl_sess_list(struct ctl *c, int64_t limit, struct mr_bencode_enc *e);
+void ctl_sess_statistics(struct ctl *c, struct mr_bencode_enc *e);
+
+struct ctl_call *ctl_sess_find(struct ctl *c, struct mr_str call_id);
+/* Remove a call now: its flows, ports and flow ids. */
+void ctl_sess_destroy(struct ctl *c, struct ctl_call *call);
+
+/* An idle or learned event from the dataplane. */
+void ctl_sess_event(struct ctl *c, const struct mr_msg *m);
+/* Fire due timers (final-timeout, delete-delay). */
+void ctl_sess_timers(struct ctl *c);
+/* After a dataplane restart: send every installed flow again. */
+int ctl_sess_reprogram(struct ctl *c);
+
+/* Interface addresses for a family (4/6): the key address and the advertised one. */
+int ctl_iface_addr(const struct mr_config *cfg, unsigned iface, uint8_t af,
+		   struct mr_ip *addr, struct mr_ip *adv);
+
+/* sdp_rewrite.c */
+int ctl_sdp_remote(const struct mr_sdp *sdp, unsigned i, const struct ctl_req *r,
+		   struct ctl_remote *out, const char **why);
+int ctl_sdp_check_transport(const struct mr_sdp *sdp, const struct ctl_req *r, const char **why);
+int ctl_sdp_rewrite(const struct ctl *c, const struct ctl_call *call, const struct mr_sdp *sdp,
+		    unsigned to, const struct ctl_req *r, bool strip_mux,
+		    uint8_t *out, size_t cap, size_t *out_len, const char **why);
+
+/* stats.c: rtpengine-shaped per-call statistics */
+void ctl_stats_call(struct ctl *c, const struct ctl_call *call, struct mr_bencode_enc *e);
+
+#endif
