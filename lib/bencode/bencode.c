@@ -101,8 +101,8 @@ struct frame {
 	uint32_t items;		/* children so far (keys and values for a dict) */
 };
 
-int mr_bencode_decode(struct mr_bencode_doc *doc, const uint8_t *buf, size_t len,
-		      const char **why)
+static int decode(struct mr_bencode_doc *doc, const uint8_t *buf, size_t len,
+		  const char **why)
 {
 	struct frame stack[MR_BENCODE_MAX_DEPTH];
 	unsigned depth = 0;
@@ -183,6 +183,17 @@ int mr_bencode_decode(struct mr_bencode_doc *doc, const uint8_t *buf, size_t len
 	if (pos != len)
 		return fail(why, "trailing bytes after the message", -EBADMSG);
 	return 0;
+}
+
+int mr_bencode_decode(struct mr_bencode_doc *doc, const uint8_t *buf, size_t len,
+		      const char **why)
+{
+	int rc = decode(doc, buf, len, why);
+
+	/* A failed decode leaves no root behind. */
+	if (rc < 0)
+		doc->n = 0;
+	return rc;
 }
 
 int mr_bencode_decode_dict(struct mr_bencode_doc *doc, const uint8_t *buf, size_t len,

@@ -23,6 +23,9 @@ void mr_bencode_doc_init(struct mr_bencode_doc *doc, struct mr_bencode_node *nod
  * string lengths must be canonical decimal and fit in the input; dict keys
  * must be strings; nothing may follow the root value. Key order and unique
  * keys are not enforced (ng clients do not sort).
+ * Every value takes one node: a message of n bytes has at most n / 2 + 1
+ * values; ng requests need a few dozen, so a few hundred nodes bound the work
+ * an attacker can cause. On error doc->n is 0 (no root).
  * Returns 0, -EBADMSG (malformed, truncated, trailing bytes) or -E2BIG
  * (more than doc->cap nodes, or nesting deeper than MR_BENCODE_MAX_DEPTH).
  */

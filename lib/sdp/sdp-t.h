@@ -2,7 +2,8 @@
 /*
  * SDP (RFC 8866, RFC 4566) types: a parsed description points into the
  * caller's buffer (zero copy) and has fixed capacities (no malloc).
- * struct mr_sdp is large (about 200 KiB): keep it off small stacks.
+ * struct mr_sdp is large (about 225 KiB): keep it off small stacks. A parse
+ * clears only its header and the entries it fills, not the whole struct.
  */
 #ifndef MR_SDP_T_H
 #define MR_SDP_T_H

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <strings.h>
 
 #include "sdp/sdp.h"
 
@@ -16,6 +17,14 @@ static int fail(const char **why, const char *reason, int err)
 		*why = reason;
 	return err;
 }
+
+/* A media section is cleared around its fmt[] and crypto[] tables. */
+_Static_assert(offsetof(struct mr_sdp_media, conn) ==
+	       offsetof(struct mr_sdp_media, fmt) + sizeof(((struct mr_sdp_media *)0)->fmt),
+	       "fmt[] must directly precede conn");
+_Static_assert(offsetof(struct mr_sdp_media, crypto) +
+	       sizeof(((struct mr_sdp_media *)0)->crypto) == sizeof(struct mr_sdp_media),
+	       "crypto[] must be the last member");
 
 #define BAD(reason) fail(why, (reason), -EBADMSG)
 #define TOO_BIG(reason) fail(why, (reason), -E2BIG)
@@ -118,24 +127,33 @@ static int parse_conn(struct mr_str rest, struct mr_sdp_conn *c, bool allow_suff
 	return 0;
 }
 
+/* Literal with its length, for tables compared against slices. */
+#define LIT(s) (s), sizeof(s) - 1
+
 struct proto_name {
 	const char *name;
+	size_t len;
 	enum mr_sdp_proto kind;
 };
 
+static bool slice_eq_nocase(struct mr_str a, const char *name, size_t len)
+{
+	return a.len == len && strncasecmp(a.p, name, len) == 0;
+}
+
 static const struct proto_name protos[] = {
-	{ "RTP/AVP", MR_SDP_PROTO_RTP_AVP },
-	{ "RTP/AVPF", MR_SDP_PROTO_RTP_AVPF },
-	{ "RTP/SAVP", MR_SDP_PROTO_RTP_SAVP },
-	{ "RTP/SAVPF", MR_SDP_PROTO_RTP_SAVPF },
-	{ "UDP/TLS/RTP/SAVP", MR_SDP_PROTO_UDP_TLS_RTP_SAVP },
-	{ "UDP/TLS/RTP/SAVPF", MR_SDP_PROTO_UDP_TLS_RTP_SAVPF },
+	{ LIT("RTP/AVP"), MR_SDP_PROTO_RTP_AVP },
+	{ LIT("RTP/AVPF"), MR_SDP_PROTO_RTP_AVPF },
+	{ LIT("RTP/SAVP"), MR_SDP_PROTO_RTP_SAVP },
+	{ LIT("RTP/SAVPF"), MR_SDP_PROTO_RTP_SAVPF },
+	{ LIT("UDP/TLS/RTP/SAVP"), MR_SDP_PROTO_UDP_TLS_RTP_SAVP },
+	{ LIT("UDP/TLS/RTP/SAVPF"), MR_SDP_PROTO_UDP_TLS_RTP_SAVPF },
 };
 
 static enum mr_sdp_proto classify_proto(struct mr_str p)
 {
 	for (size_t i = 0; i < MR_ARRAY_SIZE(protos); i++)
-		if (mr_str_eq_nocase(p, protos[i].name))
+		if (slice_eq_nocase(p, protos[i].name, protos[i].len))
 			return protos[i].kind;
 	/* Any other "/"-separated proto with an RTP part: TCP/RTP/AVP ... */
 	for (size_t i = 0; i + 4 <= p.len; i++) {
@@ -195,45 +213,46 @@ static int parse_media(struct mr_str rest, struct mr_sdp_media *m, const char **
 
 struct attr_name {
 	const char *name;
+	size_t len;
 	enum mr_sdp_attr_kind kind;
 };
 
 static const struct attr_name attr_names[] = {
-	{ "rtpmap", MR_SDP_ATTR_RTPMAP },
-	{ "fmtp", MR_SDP_ATTR_FMTP },
-	{ "ptime", MR_SDP_ATTR_PTIME },
-	{ "maxptime", MR_SDP_ATTR_MAXPTIME },
-	{ "rtcp", MR_SDP_ATTR_RTCP },
-	{ "rtcp-mux", MR_SDP_ATTR_RTCP_MUX },
-	{ "rtcp-rsize", MR_SDP_ATTR_RTCP_RSIZE },
-	{ "rtcp-fb", MR_SDP_ATTR_RTCP_FB },
-	{ "sendrecv", MR_SDP_ATTR_SENDRECV },
-	{ "sendonly", MR_SDP_ATTR_SENDONLY },
-	{ "recvonly", MR_SDP_ATTR_RECVONLY },
-	{ "inactive", MR_SDP_ATTR_INACTIVE },
-	{ "crypto", MR_SDP_ATTR_CRYPTO },
-	{ "fingerprint", MR_SDP_ATTR_FINGERPRINT },
-	{ "setup", MR_SDP_ATTR_SETUP },
-	{ "mid", MR_SDP_ATTR_MID },
-	{ "label", MR_SDP_ATTR_LABEL },
-	{ "group", MR_SDP_ATTR_GROUP },
-	{ "ssrc", MR_SDP_ATTR_SSRC },
-	{ "extmap", MR_SDP_ATTR_EXTMAP },
-	{ "ice-ufrag", MR_SDP_ATTR_ICE_UFRAG },
-	{ "ice-pwd", MR_SDP_ATTR_ICE_PWD },
-	{ "ice-options", MR_SDP_ATTR_ICE_OPTIONS },
-	{ "ice-lite", MR_SDP_ATTR_ICE_LITE },
-	{ "ice-mismatch", MR_SDP_ATTR_ICE_MISMATCH },
-	{ "ice-pacing", MR_SDP_ATTR_ICE_PACING },
-	{ "candidate", MR_SDP_ATTR_CANDIDATE },
-	{ "remote-candidates", MR_SDP_ATTR_REMOTE_CANDIDATES },
-	{ "end-of-candidates", MR_SDP_ATTR_END_OF_CANDIDATES },
+	{ LIT("rtpmap"), MR_SDP_ATTR_RTPMAP },
+	{ LIT("fmtp"), MR_SDP_ATTR_FMTP },
+	{ LIT("ptime"), MR_SDP_ATTR_PTIME },
+	{ LIT("maxptime"), MR_SDP_ATTR_MAXPTIME },
+	{ LIT("rtcp"), MR_SDP_ATTR_RTCP },
+	{ LIT("rtcp-mux"), MR_SDP_ATTR_RTCP_MUX },
+	{ LIT("rtcp-rsize"), MR_SDP_ATTR_RTCP_RSIZE },
+	{ LIT("rtcp-fb"), MR_SDP_ATTR_RTCP_FB },
+	{ LIT("sendrecv"), MR_SDP_ATTR_SENDRECV },
+	{ LIT("sendonly"), MR_SDP_ATTR_SENDONLY },
+	{ LIT("recvonly"), MR_SDP_ATTR_RECVONLY },
+	{ LIT("inactive"), MR_SDP_ATTR_INACTIVE },
+	{ LIT("crypto"), MR_SDP_ATTR_CRYPTO },
+	{ LIT("fingerprint"), MR_SDP_ATTR_FINGERPRINT },
+	{ LIT("setup"), MR_SDP_ATTR_SETUP },
+	{ LIT("mid"), MR_SDP_ATTR_MID },
+	{ LIT("label"), MR_SDP_ATTR_LABEL },
+	{ LIT("group"), MR_SDP_ATTR_GROUP },
+	{ LIT("ssrc"), MR_SDP_ATTR_SSRC },
+	{ LIT("extmap"), MR_SDP_ATTR_EXTMAP },
+	{ LIT("ice-ufrag"), MR_SDP_ATTR_ICE_UFRAG },
+	{ LIT("ice-pwd"), MR_SDP_ATTR_ICE_PWD },
+	{ LIT("ice-options"), MR_SDP_ATTR_ICE_OPTIONS },
+	{ LIT("ice-lite"), MR_SDP_ATTR_ICE_LITE },
+	{ LIT("ice-mismatch"), MR_SDP_ATTR_ICE_MISMATCH },
+	{ LIT("ice-pacing"), MR_SDP_ATTR_ICE_PACING },
+	{ LIT("candidate"), MR_SDP_ATTR_CANDIDATE },
+	{ LIT("remote-candidates"), MR_SDP_ATTR_REMOTE_CANDIDATES },
+	{ LIT("end-of-candidates"), MR_SDP_ATTR_END_OF_CANDIDATES },
 };
 
 static enum mr_sdp_attr_kind classify_attr(struct mr_str name)
 {
 	for (size_t i = 0; i < MR_ARRAY_SIZE(attr_names); i++)
-		if (mr_str_eq_nocase(name, attr_names[i].name))
+		if (slice_eq_nocase(name, attr_names[i].name, attr_names[i].len))
 			return attr_names[i].kind;
 	return MR_SDP_ATTR_OTHER;
 }
@@ -446,10 +465,40 @@ static int session_attr(struct mr_sdp *sdp, uint16_t ai, const char **why)
 	return 0;
 }
 
-/* A byte allowed inside a line: no NUL, CR, LF or other control except tab. */
+/* A byte a line may not hold: NUL, CR, LF or another control except tab. */
 static inline bool bad_byte(uint8_t c)
 {
 	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+static bool has_bad_byte_slow(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bad_byte(p[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Eight bytes at a time: whether any byte is below 0x20 or equals 0x7f
+ * (exact "any" tests, see "Bit Twiddling Hacks", hasless/haszero); only a
+ * flagged word, usually one with a tab, is checked byte by byte.
+ */
+static bool has_bad_byte(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, d;
+
+		memcpy(&x, p + i, 8);
+		d = x ^ (0x7f * ones);
+		if ((((x - 0x20 * ones) & ~x) | ((d - ones) & ~d)) & highs &&
+		    has_bad_byte_slow(p + i, 8))
+			return true;
+	}
+	return has_bad_byte_slow(p + i, n - i);
 }
 
 static int add_line(struct mr_sdp *sdp, const uint8_t *buf, size_t len, size_t *pos,
@@ -473,11 +522,10 @@ static int add_line(struct mr_sdp *sdp, const uint8_t *buf, size_t len, size_t *
 		next = len;
 		eol = MR_SDP_EOL_NONE;
 	}
-	for (size_t i = start; i < end; i++) {
-		if (buf[i] == '\0')
+	if (has_bad_byte(buf + start, end - start)) {
+		if (memchr(buf + start, '\0', end - start))
 			return BAD("NUL byte in SDP");
-		if (bad_byte(buf[i]))
-			return BAD("control character in SDP");
+		return BAD("control character in SDP");
 	}
 	*pos = next;
 	if (end == start) {
@@ -589,7 +637,10 @@ static int parse_line(struct mr_sdp *sdp, uint16_t li, bool *have_origin, const 
 		else
 			sdp->session_end = li;
 		m = &sdp->media[sdp->n_media++];
-		memset(m, 0, sizeof(*m));
+		/* fmt[] and crypto[] entries are written whole as they fill. */
+		memset(m, 0, offsetof(struct mr_sdp_media, fmt));
+		memset(&m->conn, 0, offsetof(struct mr_sdp_media, crypto) -
+		       offsetof(struct mr_sdp_media, conn));
 		m->line = li;
 		m->attr_first = sdp->n_attrs;
 		m->conn.line = MR_SDP_NONE;

@@ -24,7 +24,11 @@
  * its type (0.0.0.0 and :: allowed: hold); every media has a c= of its own
  * or the session's, unless no c= is needed because there is no media; m=
  * port 0..65535 with an optional "/count"; on RTP protos every format is a
- * payload type 0..127; rtpmap, rtcp, crypto and ptime attributes well formed.
+ * payload type 0..127; rtpmap, rtcp, crypto and ptime attributes well formed;
+ * at most one c=, one a=rtcp and one direction attribute per section.
+ * Attribute names are matched case-insensitively; unknown attributes and
+ * line types are kept as they are. On error out->n_lines and out->n_media
+ * are 0.
  * Returns 0, -EBADMSG (malformed) or -E2BIG (input longer than
  * MR_SDP_MAX_LEN, or more lines, media, formats, attributes or crypto lines
  * than the MR_SDP_MAX_* capacities).

@@ -27,6 +27,7 @@ static void assert_bad(const char *s, int err, const char *reason)
 	ck_assert_ptr_nonnull(why);
 	if (reason)
 		ck_assert_str_eq(why, reason);
+	ck_assert_ptr_null(mr_bencode_root(&doc));
 }
 
 START_TEST(dec_offer)
@@ -192,6 +193,7 @@ START_TEST(dec_capacity)
 	ck_assert_uint_eq(doc.n, 3);
 	ck_assert_int_eq(mr_bencode_decode(&doc, (const uint8_t *)"li1ei2ei3ee", 11, &why), -E2BIG);
 	ck_assert_str_eq(why, "too many elements");
+	ck_assert_ptr_null(mr_bencode_root(&doc));
 	mr_bencode_doc_init(&doc, NULL, 0);
 	ck_assert_int_eq(mr_bencode_decode(&doc, (const uint8_t *)"de", 2, &why), -E2BIG);
 }

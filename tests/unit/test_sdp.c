@@ -504,6 +504,49 @@ START_TEST(bad_bytes)
 }
 END_TEST
 
+/* Every byte value at every position of a long line (word-wise checks). */
+START_TEST(bad_bytes_positions)
+{
+	static char buf[256];
+	const size_t hdr = strlen(HDR "s=");
+
+	for (unsigned c = 0; c < 256; c++) {
+		bool allowed = c == '\t' || (c >= 0x20 && c != 0x7f);
+
+		for (size_t pos = 0; pos < 24; pos++) {
+			const char *why = NULL;
+			int rc;
+
+			memset(buf, 0, sizeof(buf));
+			memcpy(buf, HDR "s=", hdr);
+			memset(buf + hdr, 'x', 24);
+			buf[hdr + pos] = (char)c;
+			memcpy(buf + hdr + 24, "\r\n", 2);
+			rc = mr_sdp_parse((const uint8_t *)buf, hdr + 26, &sdp, &why);
+			if (c == '\n') {
+				/* Splits the line: what follows is not "<letter>=", or,
+				 * at the end, only an empty trailing line. */
+				if (pos == 23) {
+					ck_assert_int_eq(rc, 0);
+				} else {
+					ck_assert_int_eq(rc, -EBADMSG);
+					ck_assert_str_eq(why, "malformed SDP line");
+				}
+				continue;
+			}
+			if (allowed) {
+				ck_assert_msg(rc == 0, "byte 0x%02x at %zu: %s", c, pos, why);
+				ck_assert_uint_eq(sdp.lines[sdp.n_lines - 1].len, 26);
+				ck_assert_uint_eq((uint8_t)sdp.buf[sdp.lines[sdp.n_lines - 1].off + 2 + pos], c);
+			} else {
+				ck_assert_msg(rc == -EBADMSG, "byte 0x%02x at %zu", c, pos);
+				ck_assert_str_eq(why, c == 0 ? "NUL byte in SDP" : "control character in SDP");
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(bad_conn)
 {
 	static const char *const nomedia_c = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n";
@@ -1139,6 +1182,7 @@ Suite *sdp_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(bad, bad_structure);
 	tcase_add_test(bad, bad_bytes);
+	tcase_add_test(bad, bad_bytes_positions);
 	tcase_add_test(bad, bad_conn);
 	tcase_add_test(bad, bad_media);
 	tcase_add_test(bad, bad_limits);
