@@ -5,6 +5,7 @@ end-to-end test and the demo.
 
   ngcli.py HOST:PORT COMMAND [KEY=VALUE ...]    e.g.  ngcli.py 127.0.0.1:2223 list
   ngcli.py HOST:PORT --json '{"command": "query", "call-id": "abc"}'
+  ngcli.py HOST:PORT flows                      every call's streams, one line each
 
 Each request is "<cookie> <bencoded dictionary>"; the reply must carry the
 same cookie. Prints the reply dictionary as JSON (byte strings as UTF-8,
@@ -120,6 +121,45 @@ def request(addr, msg, timeout=2.0, retries=2):
     return None
 
 
+def addr_str(a):
+    if isinstance(a, dict):
+        host = a.get("address", "?")
+        if a.get("family") == "IPv6":
+            host = "[%s]" % host
+        return "%s:%s" % (host, a.get("port", "?"))
+    return str(a)
+
+
+def show_flows(addr, timeout, retries):
+    """list, then query each call: one line per stream of every tag."""
+    reply = request(addr, {"command": "list"}, timeout, retries)
+    if reply is None:
+        print("ngcli: no reply from %s:%d" % addr, file=sys.stderr)
+        return 3
+    calls = reply.get("calls") or []
+    print("%d call(s)" % len(calls))
+    for cid in calls:
+        q = request(addr, {"command": "query", "call-id": cid}, timeout, retries)
+        if not q or q.get("result") != "ok":
+            print("  call %s: %s" % (cid, (q or {}).get("error-reason", "no reply")))
+            continue
+        print("  call %s" % cid)
+        for tag, t in sorted((q.get("tags") or {}).items()):
+            for m in t.get("medias") or []:
+                for st in m.get("streams") or []:
+                    flags = st.get("flags") or []
+                    stats = st.get("stats") or {}
+                    print("    tag %-14s %-4s relay %-21s peer %-21s %7s packets %9s bytes%s" % (
+                        tag, "RTCP" if "RTCP" in flags and "RTCP mux" not in flags else "RTP",
+                        addr_str(st.get("local address")), addr_str(st.get("endpoint")),
+                        stats.get("packets", "?"), stats.get("bytes", "?"),
+                        "  confirmed" if "confirmed" in flags else ""))
+        rtp = (q.get("totals") or {}).get("RTP") or {}
+        if rtp:
+            print("    totals RTP: %s packets, %s bytes" % (rtp.get("packets"), rtp.get("bytes")))
+    return 0
+
+
 def split_addr(s):
     if s.startswith("["):
         host, _, port = s[1:].partition("]:")
@@ -141,6 +181,8 @@ def main():
     a = ap.parse_args()
     try:
         addr = split_addr(a.addr)
+        if a.command == "flows" and not a.json:
+            return show_flows(addr, a.timeout, a.retries)
         if a.json:
             msg = json.loads(a.json)
         else:
@@ -169,8 +211,11 @@ def main():
     if not isinstance(reply, dict):
         print("ngcli: reply is not a dictionary", file=sys.stderr)
         return 2
-    json.dump(reply, sys.stdout, indent=1, sort_keys=True)
-    print()
+    try:
+        json.dump(reply, sys.stdout, indent=1, sort_keys=True)
+        print()
+    except BrokenPipeError:
+        pass
     return 0 if reply.get("result") in ("ok", "pong") else 1
 
 

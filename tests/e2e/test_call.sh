@@ -71,10 +71,11 @@ done
 [ -r "$PCAP" ] || bail "$PCAP exists (package sip-tester)"
 
 # What the capture holds: the test's expectations come from the file itself.
-rtp_fields() { # PCAP FILTER -> "src srcport dst dstport seq payload" lines
-  tshark -n -r "$1" -o rtp.heuristic_rtp:TRUE -Y "rtp && $2" \
-    -T fields -E separator=' ' -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
-    -e rtp.seq -e rtp.payload 2>/dev/null
+rtp_fields() { # PCAP FILTER -> "src srcport dst dstport seq payload ip-csum udp-csum" lines
+  # checksum status: 0 bad, 1 good, 2 not checked (UDP checksum 0)
+  tshark -n -r "$1" -o rtp.heuristic_rtp:TRUE -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+    -Y "rtp && $2" -T fields -E separator=' ' -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
+    -e rtp.seq -e rtp.payload -e ip.checksum.status -e udp.checksum.status 2>/dev/null
 }
 rtp_fields "$PCAP" "udp" >"$work/pcap.rtp"
 want=$(wc -l <"$work/pcap.rtp")
@@ -200,6 +201,12 @@ check "every packet came from $exp_src (the address and port in the callee's SDP
 recv_hash=$(awk '{print $6}' "$work/recv.rtp" | sha256sum | cut -c1-16)
 check "payload bytes identical to g711a.pcap's, in order (sha256 $recv_hash, want $want_hash)" \
   [ "$recv_hash" = "$want_hash" ]
+if [ $mode = relay ]; then
+  # What the relay wrote (a TAP adds no offload): the callee's kernel drops a bad checksum.
+  bad=$(awk '$7 == 0 || $8 == 0' "$work/recv.rtp" | wc -l)
+  [ -s "$work/recv.rtp" ] || bad="all (no packet)"
+  check "IPv4 and UDP checksums of every relayed packet are right ($bad wrong)" [ "$bad" = 0 ]
+fi
 check "sequence numbers as in g711a.pcap" \
   [ "$(awk '{print $5}' "$work/recv.rtp" | sha256sum)" = "$(awk '{print $5}' "$work/pcap.rtp" | sha256sum)" ]
 

@@ -15,8 +15,8 @@
 # bridge treats its ports' MACs as local and would swallow every frame meant
 # for the dataplane, so mr_topo_attach_tap gives the kernel side another MAC
 # before enslaving it. (net_af_packet on a veth works too, but receives the
-# namespaces' UDP with checksums left to offload; the TAP path hands the
-# dataplane complete checksums.)
+# namespaces' UDP with the checksum left to offload; the kernel completes
+# checksums before it writes to a TAP without offloads.)
 #
 #   mr_topo_init ID [NET]   names and addresses (NET = 198.18.X; default: a free one)
 #   mr_topo_up              namespaces, veths, bridge; writes $MR_TOPO_STATE
@@ -27,7 +27,7 @@
 
 MR_TOPO_LOCK=${MR_TOPO_LOCK:-/run/lock/mrelay-e2e.lock}
 
-# mr_net_free X: true when 198.18.X.0/24 (or 198.19.X-256) is in no address or route here.
+# mr_net_free NET: true when NET.0/24 (NET = 198.18.X or 198.19.X) is in no address or route here.
 mr_net_free() {
   local net=$1
   ! ip -4 -o addr show 2>/dev/null | grep -qF " $net." &&
