@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-flow SRTP state of the dataplane: one libsrtp session per direction. */
+#ifndef DP_SRTP_T_H
+#define DP_SRTP_T_H
+
+#include <stdint.h>
+
+/* libsrtp's session type, kept opaque here (srtp_t is a pointer to it). */
+struct srtp_ctx_t_;
+
+/*
+ * Most SSRCs one session carries. libsrtp allocates a stream the first time
+ * an SSRC protects, or unprotects with a valid tag; past this bound a new
+ * SSRC is dropped (srtp-ssrc-limit) so that memory and the packet path's
+ * allocations stay bounded. A re-INVITE that reprograms the flow starts a
+ * new session.
+ */
+#define DP_SRTP_MAX_SSRC	8
+
+/* libsrtp's replay window (RFC 3711 section 3.3.2 asks for at least 64). */
+#define DP_SRTP_WINDOW		1024
+
+/* Largest trailer protect adds: SRTCP index (4) + tag (16) + MKI (4). */
+#define DP_SRTP_MAX_TRAILER	24
+
+/* One direction's SRTP context. Zeroed = plain RTP (no session). */
+struct dp_srtp {
+	struct srtp_ctx_t_ *ctx;	/* NULL: no SRTP on this direction */
+	uint8_t suite;			/* enum mr_srtp_suite */
+	uint8_t flags;			/* MR_SRTP_F_* */
+	uint8_t mki_len;		/* 0: packets carry no MKI */
+	uint8_t outbound;		/* 1: protect, 0: unprotect */
+	uint8_t tag_len;		/* SRTP tag bytes */
+	uint8_t rtcp_tag_len;		/* SRTCP tag bytes */
+	uint8_t n_ssrc;
+	uint8_t pad;
+	uint32_t ssrc[DP_SRTP_MAX_SSRC];	/* network byte order, as in the header */
+	uint64_t events;		/* libsrtp events (SSRC collision, key limits) */
+};
+
+#endif

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's libsrtp wrapper. libsrtp 2.5 on OpenSSL: a session holds
+ * a template for "any SSRC" and clones it into a stream the first time an
+ * SSRC protects or authenticates (an allocation, bounded per session by
+ * DP_SRTP_MAX_SSRC); after that, protect and unprotect work on
+ * preallocated cipher and MAC contexts.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <srtp2/crypto_types.h>
+#include <srtp2/srtp.h>
+
+#include "common/mr_str.h"
+#include "sdes/sdes.h"
+#include "shm/msg-t.h"
+#include "srtp.h"
+
+/* Indices of drop_reasons.def, generated from the one list. */
+enum {
+#define DP_DROP(e, n, h) SRTP_IDX_##e,
+#include "drop_reasons.def"
+#undef DP_DROP
+};
+
+/* libsrtp crypto policies per suite; SRTCP keeps an 80-bit tag with _32 (RFC 4568 6.2.2). */
+static const struct {
+	void (*rtp)(srtp_crypto_policy_t *);
+	void (*rtcp)(srtp_crypto_policy_t *);
+} policy_of[MR_SRTP_SUITE_COUNT] = {
+	[MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80] = {
+		srtp_crypto_policy_set_rtp_default, srtp_crypto_policy_set_rtcp_default },
+	[MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32] = {
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32, srtp_crypto_policy_set_rtcp_default },
+	[MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80] = {
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
+		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
+	[MR_SRTP_SUITE_AEAD_AES_128_GCM] = {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth, srtp_crypto_policy_set_aes_gcm_128_16_auth },
+	[MR_SRTP_SUITE_AEAD_AES_256_GCM] = {
+		srtp_crypto_policy_set_aes_gcm_256_16_auth, srtp_crypto_policy_set_aes_gcm_256_16_auth },
+};
+
+/* The one conversion of libsrtp's status codes. */
+static int srtp_status_errno(srtp_err_status_t st)
+{
+	switch (st) {
+	case srtp_err_status_ok:
+		return 0;
+	case srtp_err_status_auth_fail:
+	case srtp_err_status_cant_check:	/* SRTCP E bit contradicts the session: forged */
+		return -EBADMSG;
+	case srtp_err_status_replay_fail:
+	case srtp_err_status_replay_old:
+		return -EALREADY;
+	case srtp_err_status_bad_param:
+	case srtp_err_status_parse_err:
+	case srtp_err_status_bad_mki:
+		return -EINVAL;
+	case srtp_err_status_alloc_fail:
+		return -ENOMEM;
+	case srtp_err_status_key_expired:
+		return -EKEYEXPIRED;
+	case srtp_err_status_no_ctx:
+		return -ENOENT;
+	default:
+		return -EIO;
+	}
+}
+
+unsigned dp_srtp_drop_reason(int rc)
+{
+	switch (rc) {
+	case -EBADMSG:
+		return SRTP_IDX_SRTP_AUTH;
+	case -EALREADY:
+		return SRTP_IDX_SRTP_REPLAY;
+	case -EPROTO:
+		return SRTP_IDX_SRTP_PLAIN;
+	case -EUSERS:
+		return SRTP_IDX_SRTP_SSRC_LIMIT;
+	default:
+		return SRTP_IDX_SRTP_OTHER;
+	}
+}
+
+/* libsrtp reports SSRC collisions and key limits here; count, never log. */
+static void on_event(srtp_event_data_t *ev)
+{
+	struct dp_srtp *s = ev && ev->session ? srtp_get_user_data(ev->session) : NULL;
+
+	if (s)
+		s->events++;
+}
+
+int dp_srtp_global_init(void)
+{
+	if (srtp_init() != srtp_err_status_ok)
+		return -EIO;
+	if (srtp_install_event_handler(on_event) != srtp_err_status_ok) {
+		srtp_shutdown();
+		return -EIO;
+	}
+	return 0;
+}
+
+void dp_srtp_global_fini(void)
+{
+	srtp_shutdown();
+}
+
+int dp_srtp_session_init(struct dp_srtp *s, struct mr_srtp_spec *spec, bool outbound)
+{
+	const struct mr_sdes_suite_info *si = mr_sdes_suite_info(spec->suite);
+	uint8_t key[MR_SDES_KEY_MAX];
+	uint8_t mki_id[MR_SDES_MKI_MAX_LEN];
+	srtp_master_key_t mk, *mks[1] = { &mk };
+	srtp_policy_t pol;
+	srtp_t ctx = NULL;
+	srtp_err_status_t st;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (spec->suite == MR_SRTP_SUITE_NONE)
+		goto out;
+	if (!si || spec->key_len != si->key_len + si->salt_len ||
+	    spec->mki_len > MR_SDES_MKI_MAX_LEN || (spec->flags & ~MR_SRTP_F_ALL)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (si->aead && (spec->flags & (MR_SRTP_F_UNENCRYPTED_SRTP | MR_SRTP_F_UNAUTHENTICATED_SRTP))) {
+		rc = -ENOTSUP;
+		goto out;
+	}
+	memcpy(key, spec->key, spec->key_len);
+
+	memset(&pol, 0, sizeof(pol));
+	policy_of[si->suite].rtp(&pol.rtp);
+	policy_of[si->suite].rtcp(&pol.rtcp);
+	if (spec->flags & MR_SRTP_F_UNENCRYPTED_SRTP)
+		pol.rtp.sec_serv &= ~sec_serv_conf;
+	if (spec->flags & MR_SRTP_F_UNAUTHENTICATED_SRTP) {
+		/* As libsrtp's own *_null_auth policies: no MAC, no tag. */
+		pol.rtp.auth_type = SRTP_NULL_AUTH;
+		pol.rtp.auth_key_len = 0;
+		pol.rtp.auth_tag_len = 0;
+		pol.rtp.sec_serv &= ~sec_serv_auth;
+	}
+	if (spec->flags & MR_SRTP_F_UNENCRYPTED_SRTCP)
+		pol.rtcp.sec_serv &= ~sec_serv_conf;
+	pol.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
+	if (spec->mki_len) {
+		for (unsigned i = 0; i < spec->mki_len; i++)
+			mki_id[i] = (uint8_t)(spec->mki >> (8 * (spec->mki_len - 1 - i)));
+		mk.key = key;
+		mk.mki_id = mki_id;
+		mk.mki_size = spec->mki_len;
+		pol.keys = mks;
+		pol.num_master_keys = 1;
+	} else {
+		pol.key = key;
+	}
+	pol.window_size = DP_SRTP_WINDOW;
+	pol.allow_repeat_tx = 0;
+
+	st = srtp_create(&ctx, &pol);
+	mr_memzero_explicit(key, sizeof(key));
+	mr_memzero_explicit(&mk, sizeof(mk));
+	if (st != srtp_err_status_ok) {
+		rc = st == srtp_err_status_alloc_fail ? -ENOMEM : -EINVAL;
+		goto out;
+	}
+	s->ctx = ctx;
+	s->suite = si->suite;
+	s->flags = spec->flags;
+	s->mki_len = spec->mki_len;
+	s->outbound = outbound;
+	s->tag_len = (spec->flags & MR_SRTP_F_UNAUTHENTICATED_SRTP) ? 0 : si->srtp_tag_len;
+	s->rtcp_tag_len = si->srtcp_tag_len;
+	srtp_set_user_data(ctx, s);
+out:
+	mr_memzero_explicit(spec->key, sizeof(spec->key));
+	return rc;
+}
+
+void dp_srtp_session_free(struct dp_srtp *s)
+{
+	if (!s)
+		return;
+	if (s->ctx)
+		srtp_dealloc(s->ctx);
+	mr_memzero_explicit(s, sizeof(*s));
+}
+
+unsigned dp_srtp_trailer_len(const struct dp_srtp *s, bool rtcp)
+{
+	if (!s->ctx)
+		return 0;
+	return rtcp ? 4u + s->rtcp_tag_len + s->mki_len : (unsigned)s->tag_len + s->mki_len;
+}
+
+/* The SSRC libsrtp keys its streams on, in network order. */
+static uint32_t pkt_ssrc(const uint8_t *pkt, bool rtcp)
+{
+	uint32_t v;
+
+	memcpy(&v, pkt + (rtcp ? 4 : 8), sizeof(v));
+	return v;
+}
+
+/* 1: known; 0: new and room for it; -EUSERS: new and no room. */
+static int ssrc_check(const struct dp_srtp *s, uint32_t ssrc)
+{
+	for (unsigned i = 0; i < s->n_ssrc; i++)
+		if (s->ssrc[i] == ssrc)
+			return 1;
+	return s->n_ssrc < DP_SRTP_MAX_SSRC ? 0 : -EUSERS;
+}
+
+/* A plain RTCP compound: version 2 headers whose lengths end exactly at len. */
+static bool is_plain_rtcp(const uint8_t *pkt, unsigned len)
+{
+	unsigned off = 0;
+
+	while (off + 4 <= len) {
+		if ((pkt[off] >> 6) != 2)
+			return false;
+		off += 4u * (((unsigned)pkt[off + 2] << 8 | pkt[off + 3]) + 1u);
+	}
+	return off == len;
+}
+
+int dp_srtp_unprotect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, bool rtcp)
+{
+	unsigned hdr = rtcp ? 8 : 12;
+	unsigned min = hdr + (rtcp ? 4u + s->rtcp_tag_len : s->tag_len) + s->mki_len;
+	int l = (int)*len, known, rc;
+	uint32_t ssrc;
+	srtp_err_status_t st;
+
+	if (unlikely(!s->ctx || s->outbound))
+		return -EINVAL;
+	if (unlikely(*len < hdr || *len > INT32_MAX))
+		return -EINVAL;
+	if (unlikely(*len < min))
+		return -EPROTO;		/* no room for a tag: plain */
+	ssrc = pkt_ssrc(pkt, rtcp);
+	known = ssrc_check(s, ssrc);
+	if (unlikely(known < 0))
+		return known;
+	if (rtcp)
+		st = srtp_unprotect_rtcp_mki(s->ctx, pkt, &l, s->mki_len != 0);
+	else
+		st = srtp_unprotect_mki(s->ctx, pkt, &l, s->mki_len != 0);
+	rc = srtp_status_errno(st);
+	if (unlikely(rc)) {
+		if (rtcp && rc == -EBADMSG && is_plain_rtcp(pkt, *len))
+			return -EPROTO;
+		return rc;
+	}
+	if (!known)
+		s->ssrc[s->n_ssrc++] = ssrc;
+	*len = (unsigned)l;
+	return 0;
+}
+
+int dp_srtp_protect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, unsigned cap, bool rtcp)
+{
+	unsigned hdr = rtcp ? 8 : 12;
+	int l = (int)*len, known, rc;
+	uint32_t ssrc;
+
+	if (unlikely(!s->ctx || !s->outbound))
+		return -EINVAL;
+	if (unlikely(*len < hdr || *len > INT32_MAX))
+		return -EINVAL;
+	if (unlikely(cap < *len || cap - *len < dp_srtp_trailer_len(s, rtcp)))
+		return -ENOSPC;
+	ssrc = pkt_ssrc(pkt, rtcp);
+	known = ssrc_check(s, ssrc);
+	if (unlikely(known < 0))
+		return known;
+	if (rtcp)
+		rc = srtp_status_errno(srtp_protect_rtcp_mki(s->ctx, pkt, &l, s->mki_len != 0, 0));
+	else
+		rc = srtp_status_errno(srtp_protect_mki(s->ctx, pkt, &l, s->mki_len != 0, 0));
+	if (unlikely(rc))
+		return rc;
+	if (!known)
+		s->ssrc[s->n_ssrc++] = ssrc;
+	*len = (unsigned)l;
+	return 0;
+}
+
+int dp_srtp_verify(struct dp_srtp *s, const uint8_t *pkt, unsigned len, bool rtcp,
+		   uint8_t *scratch, unsigned scratch_size)
+{
+	unsigned l = len;
+
+	if (unlikely(len > scratch_size))
+		return -EMSGSIZE;
+	memcpy(scratch, pkt, len);
+	return dp_srtp_unprotect(s, scratch, &l, rtcp);
+}

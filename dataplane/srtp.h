@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SRTP in the dataplane: the one wrapper around libsrtp. Sessions are made
+ * and freed on the main lcore when a flow is programmed or removed; the
+ * packet functions run on the lcore that owns the flow, never allocate in
+ * steady state (see DP_SRTP_MAX_SSRC for the first packet of an SSRC), never
+ * log, never lock. libsrtp's srtp_err_status_t becomes a negative errno
+ * here and nowhere else:
+ *
+ *   -EBADMSG   authentication failed (tag wrong)          srtp-auth
+ *   -EALREADY  replayed, or older than the replay window  srtp-replay
+ *   -EPROTO    plain RTP/RTCP on an SRTP direction        srtp-plain
+ *   -EUSERS    an SSRC beyond DP_SRTP_MAX_SSRC            srtp-ssrc-limit
+ *   -EINVAL    malformed (e.g. shorter than a header)     srtp-other
+ *   -ENOSPC    protect: no room for the trailer           srtp-other
+ *   -EKEYEXPIRED, -ENOMEM, -EIO: libsrtp's other errors   srtp-other
+ *
+ * Plain packets: a plain RTCP compound (its length fields cover the packet
+ * exactly) or a packet too short to hold a tag is -EPROTO. A full-size plain
+ * RTP packet cannot be told from a forged SRTP one: it fails as -EBADMSG.
+ */
+#ifndef DP_SRTP_H
+#define DP_SRTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "srtp-t.h"
+
+struct mr_srtp_spec;
+
+/* Once per process on the main lcore, before any session: srtp_init(). 0 or -EIO. */
+int dp_srtp_global_init(void);
+/* After the last session is freed. */
+void dp_srtp_global_fini(void);
+
+/*
+ * Make the libsrtp session for one direction of a flow from its spec
+ * (suite 0: plain, s is zeroed and 0 returned). outbound: this direction
+ * protects what leaves; else it unprotects what arrives. Replay window
+ * DP_SRTP_WINDOW, repeated transmissions refused, any SSRC. The key is
+ * copied into libsrtp and then wiped from spec (whatever the result).
+ * Main lcore only. Returns 0, -EINVAL (unknown suite, key length not the
+ * suite's, MKI length above 4), -ENOTSUP (UNENCRYPTED_SRTP or
+ * UNAUTHENTICATED_SRTP with an AEAD suite) or -ENOMEM.
+ */
+int dp_srtp_session_init(struct dp_srtp *s, struct mr_srtp_spec *spec, bool outbound);
+
+/* Free the session (libsrtp wipes its key schedules) and zero s. NULL-safe, idempotent. */
+void dp_srtp_session_free(struct dp_srtp *s);
+
+static inline bool dp_srtp_is_active(const struct dp_srtp *s)
+{
+	return s->ctx != NULL;
+}
+
+/*
+ * Unprotect in place: on success *len is the plain length. RTP or RTCP by
+ * `rtcp`. The replay window and the rollover counter advance only for
+ * packets whose tag verified. Returns 0 or an error above; on error the
+ * packet is to be dropped and never learned from.
+ */
+int dp_srtp_unprotect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, bool rtcp);
+
+/*
+ * Protect in place; pkt has room for cap bytes (at least *len +
+ * dp_srtp_trailer_len()). On success *len is the protected length.
+ */
+int dp_srtp_protect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, unsigned cap, bool rtcp);
+
+/*
+ * Pass-through check when both legs share keys: unprotect a copy in
+ * scratch (len bytes are copied; scratch_size >= len) so the tag is
+ * verified and the replay window advances, while pkt itself is forwarded
+ * unchanged. Returns as dp_srtp_unprotect(), or -EMSGSIZE.
+ */
+int dp_srtp_verify(struct dp_srtp *s, const uint8_t *pkt, unsigned len, bool rtcp,
+		   uint8_t *scratch, unsigned scratch_size);
+
+/* Bytes protect adds: tag + MKI, plus the 4-byte SRTCP index for RTCP. */
+unsigned dp_srtp_trailer_len(const struct dp_srtp *s, bool rtcp);
+
+/*
+ * The drop reason for an error of the functions above: its index in
+ * drop_reasons.def (DP_DROP_SRTP_AUTH, _REPLAY, _PLAIN, _SSRC_LIMIT, _OTHER).
+ */
+unsigned dp_srtp_drop_reason(int rc);
+
+#endif
