@@ -535,8 +535,11 @@ static int frame_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsign
 	uint16_t vid = 0, type;
 	unsigned i;
 
+	/* Rewritten in place: one writable segment of our own. */
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
+		return DP_DROP_LOCAL_BUF;
 	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) != 0)
-		return DP_DROP_ETH_SHORT;	/* cannot be made contiguous: oversized */
+		return DP_DROP_LOCAL_BUF;
 	f->p = rte_pktmbuf_mtod(m, uint8_t *);
 	f->len = rte_pktmbuf_data_len(m);
 	f->ifc = NULL;
@@ -625,8 +628,11 @@ static int arp_input(struct dp_neigh *n, struct frame *f, struct rte_mbuf *m)
 		if (ip4_is_bad_peer(ifc, spa)) {
 			if (be32_get(spa) != 0)
 				return DP_DROP_LOCAL_SOURCE;
-		} else if (mr_ip_same_net(&sender, &ifc->addr4, ifc->prefix4)) {
-			learn(n, ifc->index, &sender, sha, true, true);
+		} else {
+			/* New entries only for on-link senders; one we asked
+			 * for (a gateway outside our prefix) is completed too. */
+			learn(n, ifc->index, &sender, sha, true,
+			      mr_ip_same_net(&sender, &ifc->addr4, ifc->prefix4));
 		}
 		if (op == RTE_ARP_OP_REPLY)
 			return LOCAL_DONE;
@@ -771,8 +777,7 @@ static int ns_input(struct dp_neigh *n, struct frame *f, struct rte_mbuf *m, uin
 
 		memcpy(dmac, slla, sizeof(dmac));
 		ip_set(&s, 6, src);
-		if (nd_on_link(ifc, src))
-			learn(n, ifc->index, &s, dmac, false, true);
+		learn(n, ifc->index, &s, dmac, false, nd_on_link(ifc, src));
 	} else if (dad) {
 		static const uint8_t all_nodes_mac[] = { 0x33, 0x33, 0, 0, 0, 1 };
 
@@ -957,7 +962,7 @@ int dp_neigh_input(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n
 			rte_pktmbuf_free(m);
 			return 0;
 		}
-		m->ol_flags = 0;
+		m->ol_flags &= RTE_MBUF_F_EXTERNAL;	/* a buffer property, not an offload */
 		return 1;
 	}
 	if (r >= 0)
@@ -1159,6 +1164,39 @@ unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsign
 		}
 	}
 	return count;
+}
+
+static unsigned mcast_add(struct rte_ether_addr *out, unsigned k, unsigned max,
+			  const uint8_t *mac)
+{
+	unsigned i;
+
+	for (i = 0; i < k; i++)
+		if (memcmp(out[i].addr_bytes, mac, RTE_ETHER_ADDR_LEN) == 0)
+			return k;
+	if (k < max)
+		memcpy(out[k++].addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	return k;
+}
+
+unsigned dp_neigh_mcast_macs(const struct dp_iface *ifc, struct rte_ether_addr *out, unsigned max)
+{
+	static const uint8_t all_nodes[RTE_ETHER_ADDR_LEN] = { 0x33, 0x33, 0, 0, 0, 1 };
+	const struct mr_ip *a[2] = { &ifc->addr6, &ifc->addr6_ll };
+	unsigned k = 0, i;
+
+	if (ifc->addr6.family != 6 && ifc->addr6_ll.family != 6)
+		return 0;
+	k = mcast_add(out, k, max, all_nodes);
+	for (i = 0; i < 2; i++) {
+		uint8_t mac[RTE_ETHER_ADDR_LEN] = { 0x33, 0x33, 0xff };
+
+		if (a[i]->family != 6)
+			continue;
+		memcpy(mac + 3, a[i]->addr + 13, 3);
+		k = mcast_add(out, k, max, mac);
+	}
+	return k;
 }
 
 /* ---- inspection -------------------------------------------------------- */

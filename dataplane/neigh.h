@@ -66,7 +66,9 @@ dp_neigh_mac(const struct dp_neigh *n, uint32_t idx, struct rte_ether_addr *mac)
 
 /*
  * m: an ARP, ICMP or ICMPv6 frame received on DPDK port m->port (Ethernet,
- * at most one 802.1Q tag, in the frame or stripped into m->vlan_tci).
+ * at most one 802.1Q tag, in the frame or stripped into m->vlan_tci); a
+ * direct mbuf with reference count 1 (a chain is linearized), since the
+ * reply is written into it.
  * Answers ARP requests, ICMP/ICMPv6 echo requests and neighbor
  * solicitations for our addresses by rewriting m in place: returns 1 and the
  * caller transmits m on port m->port. Learns neighbors from ARP and NDP.
@@ -88,6 +90,11 @@ unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsign
 		       unsigned max);
 /* The main lcore's drop counters, for dp_neigh_tick()'s DP_DROP_NO_MBUF (may be NULL). */
 void dp_neigh_set_drops(struct dp_neigh *n, uint64_t *drops);
+
+/* The multicast MACs ifc's port must receive for NDP (all-nodes, and the
+ * solicited-node groups of addr6 and addr6_ll), for rte_eth_dev_set_mc_addr_list().
+ * Returns how many were written to out[] (at most max; 3 suffice). */
+unsigned dp_neigh_mcast_macs(const struct dp_iface *ifc, struct rte_ether_addr *out, unsigned max);
 
 /* Iterate: *cursor starts at 0. Returns 0 with *out filled, or -ENOENT at the end. */
 int dp_neigh_next(const struct dp_neigh *n, uint32_t *cursor, uint64_t now_tsc,

@@ -10,7 +10,9 @@ writes <set>_<case>.in.pcap (frames given to the code under test) and
 fixed timestamps, no randomness), so the same run gives the same bytes.
 
 Sets: "neigh" (ARP, ICMP echo, NDP NS->NA, ICMPv6 echo, probes) for
-tests/eal/test_neigh.c. The relay sets build on the same builders.
+tests/eal/test_neigh.c; "builders" (relayed RTP/RTCP over IPv4, IPv6 and
+802.1Q from relay_frame(), checked by tshark in tests/unit). Further sets
+(the packet path's) add a function to SETS.
 
 The relay wire contract (what a relayed frame looks like on egress; the
 expected-output builder relay_frame() below encodes it):
@@ -376,7 +378,29 @@ def neigh_cases():
     return cases
 
 
-SETS = {'neigh': neigh_cases}
+def builder_cases():
+    """Frames from the generic builders, so that tests/unit/test_gen_vectors.sh
+    has tshark check them (UDP checksums v4/v6, 802.1Q, RTP, RTCP)."""
+    nh, us = PEER_MAC, US_MAC
+    voice = bytes((i * 37) & 0xff for i in range(160))
+    r = rtp(0, 1000, 160000, 0x11223344, voice, marker=True)
+    r_ext = rtp(111, 65535, 0xfffffff0, 0xdeadbeef, voice[:80], csrc=(1, 2),
+                ext=(0xbede, b'\x10\xaa\x00\x00'), pad=4)
+    sr = rtcp_sr(0x11223344, 0xe8b1c7c800000000, 160000, 50, 8000,
+                 [rtcp_rb(0x55667788, 12, 3, 0x10020, 45, 0x12345678, 0x10000)])
+    rr = rtcp_rr(0x11223344, [rtcp_rb(0x55667788, 0, 0, 1000, 7, 0, 0)])
+    frames = [
+        relay_frame(nh, us, 0, '198.18.0.1', '198.18.0.10', 30000, 40000, r, tos=0xb8),
+        relay_frame(nh, us, VLAN, '198.51.100.1', '198.51.100.10', 30002, 40002, r_ext),
+        relay_frame(nh, us, 0, '2001:db8:0:1::1', '2001:db8:0:1::10', 30004, 40004, r,
+                    tos=0xb8),
+        relay_frame(nh, us, 0, '198.18.0.1', '198.18.0.10', 30001, 40001, sr + rr),
+        relay_frame(nh, us, VLAN, '2001:db8:0:1::1', '2001:db8:0:1::10', 30005, 40005, rr),
+    ]
+    return [('relay', [], frames)]
+
+
+SETS = {'neigh': neigh_cases, 'builders': builder_cases}
 
 
 def main(argv):
