@@ -7,6 +7,7 @@
 #define CTL_T_H
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,6 +39,17 @@ struct ctl_dp_evq {
 	uint32_t head;		/* next to hand out */
 };
 
+/* Outcome of one command, by sequence number (acks may come late or never). */
+struct ctl_dp_slot {
+	uint32_t seq;
+	int32_t result;
+	uint8_t state;		/* CTL_DP_SLOT_* */
+};
+
+enum { CTL_DP_SLOT_FREE = 0, CTL_DP_SLOT_PENDING, CTL_DP_SLOT_DONE };
+
+#define CTL_DP_SLOTS 65536u	/* power of two; more than ever outstanding */
+
 /* The client side of the shm region: commands, acks, events, flow ids. */
 struct ctl_dp {
 	struct mr_shm shm;
@@ -52,6 +64,7 @@ struct ctl_dp {
 	uint32_t n_free;
 	uint64_t next_poll_ms;
 	struct ctl_dp_evq evq;
+	struct ctl_dp_slot *slots;	/* CTL_DP_SLOTS, by seq */
 	/* Unit tests play the dataplane from here while control waits. */
 	void (*wait_hook)(void *arg);
 	void *wait_arg;
@@ -72,6 +85,19 @@ struct ctl_cookie {
 #define CTL_COOKIE_TTL_MS 30000u
 #define CTL_COOKIE_MAX 65536u
 
+/* A reply waiting for the acks of the flows its request sent. */
+struct ctl_ng_pend {
+	struct ctl_op *op;
+	char *cookie;
+	size_t cookie_len;
+	uint8_t *reply;
+	size_t reply_len;
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+};
+
+#define CTL_NG_BURST 64		/* datagrams taken per wake-up; their flows travel together */
+
 struct ctl_ng {
 	int fd;
 	uint8_t *rx;		/* one datagram */
@@ -79,6 +105,8 @@ struct ctl_ng {
 	uint8_t *sdp_out;	/* rewritten SDP */
 	struct mr_bencode_node *nodes;
 	struct ctl_cookie *cookies;	/* uthash head */
+	struct ctl_ng_pend pend[CTL_NG_BURST];
+	unsigned n_pend;
 	/* Counters. */
 	uint64_t requests, errors, retransmits, cmd_count[16];
 };

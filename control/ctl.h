@@ -52,6 +52,15 @@ bool ctl_dp_is_ready(const struct ctl_dp *dp);
  * cannot take them) or -ETIMEDOUT.
  */
 int ctl_dp_exec(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, int *results);
+/*
+ * The same in two steps, so that several requests' commands travel
+ * together: submit sends and notes the sequence numbers (first is the
+ * first one's), wait takes acks until all n are in or deadline (CLOCK_MONOTONIC
+ * ns, see ctl_dp_deadline) passes. Same returns as ctl_dp_exec.
+ */
+int ctl_dp_submit(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, uint32_t *first);
+int ctl_dp_wait(struct ctl_dp *dp, uint32_t first, unsigned n, int *results, uint64_t deadline);
+uint64_t ctl_dp_deadline(const struct ctl_dp *dp);
 /* Send without waiting (rollback, deletes whose outcome does not matter). */
 int ctl_dp_send_nowait(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n);
 /* Take one queued event (idle, learned ...). Returns false when none. */

@@ -37,7 +37,8 @@ int ctl_dp_init(struct ctl_dp *dp, const char *instance, uint32_t ack_timeout_ms
 	dp->ack_timeout_ms = ack_timeout_ms ? ack_timeout_ms : 500;
 	dp->evq.cap = 1024;
 	dp->evq.msgs = malloc(sizeof(struct mr_msg) * dp->evq.cap);
-	if (dp->evq.msgs == NULL)
+	dp->slots = calloc(CTL_DP_SLOTS, sizeof(*dp->slots));
+	if (dp->evq.msgs == NULL || dp->slots == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -54,6 +55,8 @@ void ctl_dp_fini(struct ctl_dp *dp)
 	detach(dp);
 	free(dp->evq.msgs);
 	free(dp->free_ids);
+	free(dp->slots);
+	dp->slots = NULL;
 	dp->evq.msgs = NULL;
 	dp->free_ids = NULL;
 }
@@ -184,48 +187,72 @@ int ctl_dp_send_nowait(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n)
 	return 0;
 }
 
-int ctl_dp_exec(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, int *results)
+uint64_t ctl_dp_deadline(const struct ctl_dp *dp)
 {
-	uint64_t start, deadline;
-	uint32_t first;
-	unsigned pending = n, spins = 0;
-	int rc = 0, first_err = 0;
+	return mono_ns() + (uint64_t)dp->ack_timeout_ms * 1000000ull;
+}
 
-	if (n == 0)
-		return 0;
+int ctl_dp_submit(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, uint32_t *first)
+{
+	int rc;
+
+	if (n > CTL_DP_SLOTS / 2)
+		return -E2BIG;
 	rc = ctl_dp_send_nowait(dp, msgs, n);
 	if (rc < 0)
 		return rc;
-	first = msgs[0].hdr.seq;
-	if (results)
-		for (unsigned i = 0; i < n; i++)
-			results[i] = -ETIMEDOUT;
-	start = mono_ns();
-	deadline = start + (uint64_t)dp->ack_timeout_ms * 1000000ull;
-	while (pending) {
-		struct mr_msg ev[32];
-		unsigned got = mr_shm_evt_recv(&dp->shm, ev, 32);
+	*first = n ? msgs[0].hdr.seq : dp->seq + 1;
+	for (unsigned i = 0; i < n; i++) {
+		struct ctl_dp_slot *sl = &dp->slots[msgs[i].hdr.seq & (CTL_DP_SLOTS - 1)];
 
-		for (unsigned i = 0; i < got; i++) {
-			uint32_t k = ev[i].hdr.seq - first;
+		sl->seq = msgs[i].hdr.seq;
+		sl->result = -ETIMEDOUT;
+		sl->state = CTL_DP_SLOT_PENDING;
+	}
+	return 0;
+}
 
-			if (ev[i].hdr.type != MR_EVT_ACK) {
-				evq_push(dp, &ev[i]);
-				continue;
-			}
-			if (k >= n)
-				continue;	/* a late ack of a command that timed out */
-			if (results)
-				results[k] = ev[i].hdr.result;
-			if (ev[i].hdr.result < 0) {
-				dp->nacks++;
-				if (first_err == 0)
-					first_err = ev[i].hdr.result;
-			}
-			dp->acks++;
-			pending--;
+/* Take what the event ring holds: acks into their slots, the rest queued. */
+static unsigned pump(struct ctl_dp *dp)
+{
+	struct mr_msg ev[32];
+	unsigned got = mr_shm_evt_recv(&dp->shm, ev, 32);
+
+	for (unsigned i = 0; i < got; i++) {
+		struct ctl_dp_slot *sl;
+
+		if (ev[i].hdr.type != MR_EVT_ACK) {
+			evq_push(dp, &ev[i]);
+			continue;
 		}
-		if (got || !pending)
+		sl = &dp->slots[ev[i].hdr.seq & (CTL_DP_SLOTS - 1)];
+		if (sl->state != CTL_DP_SLOT_PENDING || sl->seq != ev[i].hdr.seq)
+			continue;	/* a late ack of a command that timed out */
+		sl->result = ev[i].hdr.result;
+		sl->state = CTL_DP_SLOT_DONE;
+		dp->acks++;
+		if (ev[i].hdr.result < 0)
+			dp->nacks++;
+	}
+	return got;
+}
+
+static bool range_done(const struct ctl_dp *dp, uint32_t first, unsigned n, unsigned *from)
+{
+	for (; *from < n; (*from)++)
+		if (dp->slots[(first + *from) & (CTL_DP_SLOTS - 1)].state != CTL_DP_SLOT_DONE)
+			return false;
+	return true;
+}
+
+int ctl_dp_wait(struct ctl_dp *dp, uint32_t first, unsigned n, int *results, uint64_t deadline)
+{
+	uint64_t start = mono_ns();
+	unsigned spins = 0, from = 0;
+	int rc = 0;
+
+	while (!range_done(dp, first, n, &from)) {
+		if (dp->attached && pump(dp))
 			continue;
 		if (dp->wait_hook)
 			dp->wait_hook(dp->wait_arg);
@@ -234,20 +261,48 @@ int ctl_dp_exec(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, int *results
 
 			if (now >= deadline) {
 				dp->timeouts++;
-				MR_LOG(&ctl_log_dp, WARNING, "%u of %u commands not acked within %u ms",
-				       pending, n, dp->ack_timeout_ms);
-				return -ETIMEDOUT;
+				MR_LOG(&ctl_log_dp, WARNING, "%u of %u commands not acked in time",
+				       n - from, n);
+				rc = -ETIMEDOUT;
+				break;
 			}
-			/* Beyond a short spin, give the core back between looks. */
-			if (dp->wait_hook)
+			/*
+			 * Spin first (the dataplane's main lcore answers in
+			 * microseconds), then yield the core, then sleep: a
+			 * slow or stuck dataplane costs little CPU here.
+			 */
+			if (dp->wait_hook || now - start < 50000)
 				continue;
-			if (now - start > 200000)
-				nanosleep(&(struct timespec){ 0, 20000 }, NULL);
-			else
+			if (now - start < 5000000)
 				sched_yield();
+			else
+				nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 		}
 	}
-	return first_err;
+	for (unsigned i = 0; i < n; i++) {
+		struct ctl_dp_slot *sl = &dp->slots[(first + i) & (CTL_DP_SLOTS - 1)];
+		int r = sl->state == CTL_DP_SLOT_DONE ? sl->result : -ETIMEDOUT;
+
+		if (results)
+			results[i] = r;
+		if (rc == 0 && r < 0)
+			rc = r;
+		sl->state = CTL_DP_SLOT_FREE;
+	}
+	return rc;
+}
+
+int ctl_dp_exec(struct ctl_dp *dp, struct mr_msg *msgs, unsigned n, int *results)
+{
+	uint32_t first;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	rc = ctl_dp_submit(dp, msgs, n, &first);
+	if (rc < 0)
+		return rc;
+	return ctl_dp_wait(dp, first, n, results, ctl_dp_deadline(dp));
 }
 
 bool ctl_dp_event_next(struct ctl_dp *dp, struct mr_msg *out)
@@ -262,11 +317,9 @@ bool ctl_dp_event_next(struct ctl_dp *dp, struct mr_msg *out)
 	q->n = 0;
 	if (!dp->attached)
 		return false;
-	while (mr_shm_evt_recv(&dp->shm, out, 1) == 1) {
-		if (out->hdr.type != MR_EVT_ACK)
-			return true;
-	}
-	return false;
+	if (pump(dp) == 0)
+		return false;
+	return ctl_dp_event_next(dp, out);
 }
 
 int ctl_dp_flow_id_alloc(struct ctl_dp *dp, uint32_t *id)

@@ -27,6 +27,7 @@ MR_LOG_TYPE(ctl_log_ng, "ng");
 #define NG_MAX_REPLY (NG_MAX_DGRAM + 8192)
 #define NG_MAX_NODES 4096
 #define NG_MAX_COOKIE 128
+#define NG_MAX_UDP 65507
 
 enum ng_cmd {
 	NG_PING, NG_OFFER, NG_ANSWER, NG_DELETE, NG_QUERY, NG_LIST, NG_STATISTICS, NG_UNKNOWN,
@@ -479,7 +480,23 @@ static int run(struct ctl *c, enum ng_cmd cmd, struct ctl_req *r, struct mr_benc
 	}
 }
 
-size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+static void ng_flush(struct ctl *c);
+
+static bool cookie_pending(const struct ctl *c, struct mr_str cookie)
+{
+	for (unsigned i = 0; i < c->ng.n_pend; i++)
+		if (mr_str_eq(cookie, mr_str_make(c->ng.pend[i].cookie, c->ng.pend[i].cookie_len)))
+			return true;
+	return false;
+}
+
+/*
+ * One request. With c->sess.defer, an offer/answer that sent flows
+ * returns its (optimistic) reply and *op; the reply is final only after
+ * ctl_sess_op_finish(). Otherwise the reply is final and cached.
+ */
+static size_t ng_process(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out, size_t cap,
+			 struct ctl_op **op, struct mr_str *cookie_out)
 {
 	struct mr_bencode_doc doc;
 	struct mr_bencode_enc e;
@@ -491,13 +508,19 @@ size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out,
 	size_t olen = 0;
 	int rc;
 
+	*op = NULL;
 	c->ng.requests++;
 	if (mr_bencode_cookie_split(in, len, &cookie, &msg, &why) < 0) {
 		c->ng.errors++;
 		return 0;	/* no cookie: nothing to answer to */
 	}
-	if (cookie.len <= NG_MAX_COOKIE)
+	*cookie_out = cookie;
+	if (cookie.len <= NG_MAX_COOKIE) {
+		/* A retransmission of a request still in flight waits for its reply. */
+		if (c->ng.n_pend && cookie_pending(c, cookie))
+			ng_flush(c);
 		HASH_FIND(hh, c->ng.cookies, cookie.p, cookie.len, k);
+	}
 	if (k && k->reply_len <= cap) {
 		c->ng.retransmits++;
 		memcpy(out, k->reply, k->reply_len);
@@ -518,19 +541,39 @@ size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out,
 		c->ng.cmd_count[cmd]++;
 		rc = parse_req(c, &r, &why);
 	}
+	if (rc == 0 && c->ng.n_pend) {
+		/* Requests about a call whose flows are in flight wait for them. */
+		struct ctl_call *call = ctl_sess_find(c, r.call_id);
+
+		if (call && call->busy)
+			ng_flush(c);
+	}
 	if (rc == 0) {
 		mr_bencode_enc_init(&e, out, cap);
 		mr_bencode_enc_raw(&e, cookie.p, cookie.len);
 		mr_bencode_enc_raw(&e, " ", 1);
 		mr_bencode_enc_dict_start(&e);
+		c->sess.last_op = NULL;
 		rc = run(c, cmd, &r, &e, &why);
+		*op = c->sess.last_op;
+		c->sess.last_op = NULL;
 		if (rc == 0 && r.warning[0])
 			mr_bencode_enc_kv_cstr(&e, "warning", r.warning);
 		if (rc == 0) {
 			mr_bencode_enc_end(&e);
-			if (mr_bencode_enc_finish(&e, &olen) < 0) {
+			rc = mr_bencode_enc_finish(&e, &olen);
+			if (rc == 0 && olen > NG_MAX_UDP) {
+				rc = -EMSGSIZE;
+				olen = 0;
+			}
+			if (rc < 0) {
 				why = "reply too large";
-				rc = -ENOSPC;
+				if (*op) {	/* undo the change: it cannot be reported */
+					const char *w2;
+
+					ctl_sess_op_finish(c, *op, 0, &w2);
+					*op = NULL;
+				}
 			}
 		}
 	}
@@ -542,26 +585,117 @@ size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out,
 		       (int)(r.command.len > 32 ? 32 : r.command.len), r.command.p ? r.command.p : "?", why);
 		olen = encode_error(cookie, why, out, cap);
 	}
-	if (olen)
+	if (olen && *op == NULL)
 		cookie_store(c, cookie, out, olen);
 	return olen;
 }
 
+size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	struct ctl_op *op;
+	struct mr_str cookie;
+	bool defer = c->sess.defer;
+	size_t n;
+
+	c->sess.defer = false;
+	n = ng_process(c, in, len, out, cap, &op, &cookie);
+	c->sess.defer = defer;
+	return n;
+}
+
+static void reply_send(struct ctl *c, const uint8_t *buf, size_t len,
+		       const struct sockaddr_storage *to, socklen_t tl)
+{
+	if (sendto(c->ng.fd, buf, len, 0, (const struct sockaddr *)to, tl) < 0)
+		MR_LOG(&ctl_log_ng, WARNING, "reply of %zu bytes not sent: %s", len, strerror(errno));
+}
+
+/* Wait for the acks of every request in flight, then answer each one. */
+static void ng_flush(struct ctl *c)
+{
+	uint64_t deadline = ctl_dp_deadline(&c->dp);
+	unsigned n = c->ng.n_pend;
+
+	c->ng.n_pend = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct ctl_ng_pend *p = &c->ng.pend[i];
+		struct mr_str cookie = mr_str_make(p->cookie, p->cookie_len);
+		const char *why = NULL;
+		const uint8_t *buf = p->reply;
+		size_t len = p->reply_len;
+
+		if (ctl_sess_op_finish(c, p->op, deadline, &why) < 0) {
+			c->ng.errors++;
+			len = encode_error(cookie, why ? why : "internal error", c->ng.tx, NG_MAX_REPLY);
+			buf = c->ng.tx;
+		}
+		if (len) {
+			cookie_store(c, cookie, buf, len);
+			reply_send(c, buf, len, &p->from, p->fromlen);
+		}
+		free(p->reply);
+		free(p->cookie);
+		p->reply = NULL;
+		p->cookie = NULL;
+	}
+}
+
+static int pend_add(struct ctl *c, struct ctl_op *op, struct mr_str cookie, const uint8_t *reply,
+		    size_t len, const struct sockaddr_storage *from, socklen_t fl)
+{
+	struct ctl_ng_pend *p = &c->ng.pend[c->ng.n_pend];
+
+	p->reply = malloc(len);
+	p->cookie = malloc(cookie.len ? cookie.len : 1);
+	if (p->reply == NULL || p->cookie == NULL) {
+		free(p->reply);
+		free(p->cookie);
+		p->reply = NULL;
+		p->cookie = NULL;
+		return -ENOMEM;
+	}
+	memcpy(p->reply, reply, len);
+	memcpy(p->cookie, cookie.p, cookie.len);
+	p->reply_len = len;
+	p->cookie_len = cookie.len;
+	p->op = op;
+	p->from = *from;
+	p->fromlen = fl;
+	c->ng.n_pend++;
+	return 0;
+}
+
 void ctl_ng_readable(struct ctl *c)
 {
-	for (unsigned burst = 0; burst < 64; burst++) {
+	c->sess.defer = true;
+	for (unsigned burst = 0; burst < CTL_NG_BURST; burst++) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(c->ng.fd, c->ng.rx, NG_MAX_DGRAM, MSG_DONTWAIT,
 				     (struct sockaddr *)&from, &fl);
+		struct ctl_op *op;
+		struct mr_str cookie;
 		size_t olen;
 
 		if (n < 0)
-			return;
+			break;
 		ctl_now_ms(c);
-		olen = ctl_ng_handle(c, c->ng.rx, (size_t)n, c->ng.tx, NG_MAX_REPLY);
-		if (olen && sendto(c->ng.fd, c->ng.tx, olen, 0, (struct sockaddr *)&from, fl) < 0)
-			MR_LOG(&ctl_log_ng, WARNING, "reply of %zu bytes not sent: %s", olen,
-			       strerror(errno));
+		olen = ng_process(c, c->ng.rx, (size_t)n, c->ng.tx, NG_MAX_REPLY, &op, &cookie);
+		if (op) {
+			if (pend_add(c, op, cookie, c->ng.tx, olen, &from, fl) < 0) {
+				const char *why;
+
+				/* No room to hold the reply: finish this one now. */
+				if (ctl_sess_op_finish(c, op, ctl_dp_deadline(&c->dp), &why) < 0)
+					olen = encode_error(cookie, why, c->ng.tx, NG_MAX_REPLY);
+				cookie_store(c, cookie, c->ng.tx, olen);
+				reply_send(c, c->ng.tx, olen, &from, fl);
+			}
+		} else if (olen) {
+			reply_send(c, c->ng.tx, olen, &from, fl);
+		}
 	}
+	if (c->ng.n_pend)
+		ng_flush(c);
+	c->sess.defer = false;
 }

@@ -85,6 +85,7 @@ struct ctl_call {
 	uint8_t af[2];			/* address family written towards each slot */
 	bool answered;
 	bool deleting;			/* delete-delay running */
+	bool busy;			/* flows sent, acks awaited (struct ctl_op) */
 	uint16_t n_streams;
 	struct ctl_stream *streams;
 	uint16_t n_branches;		/* > 0 only once a second to-tag answered */
@@ -100,6 +101,8 @@ struct ctl_flow_owner {
 	uint8_t rtcp;
 };
 
+struct ctl_op;
+
 struct ctl_sessions {
 	struct ctl_call *calls;		/* uthash head */
 	uint32_t n_calls;
@@ -108,6 +111,8 @@ struct ctl_sessions {
 	uint32_t n_owners;
 	struct ctl_call **heap;		/* min-heap on deadline_ms */
 	uint32_t heap_n, heap_cap;
+	bool defer;			/* offer/answer leave their op in last_op */
+	struct ctl_op *last_op;
 	/* Counters for `statistics`. */
 	uint64_t total_calls, offers, answers, deletes, timeouts, final_timeouts, errors;
 };

@@ -28,6 +28,7 @@ struct batch {
 		uint8_t slot, k;
 	} at[MR_SDP_MAX_MEDIA * 4];
 	int results[MR_SDP_MAX_MEDIA * 4];
+	uint32_t first;		/* sequence number of msgs[0] */
 };
 
 static struct batch batch_buf;	/* one request at a time: the loop is single-threaded */
@@ -259,13 +260,24 @@ static void batch_add(struct batch *b, uint16_t type, const struct ctl *c,
 	b->n++;
 }
 
+static const char *dp_reason(int rc)
+{
+	switch (rc) {
+	case -ENOTCONN: return "dataplane not available";
+	case -ENOBUFS: return "dataplane command ring full";
+	case -ETIMEDOUT: return "dataplane did not acknowledge in time";
+	case -EEXIST: return "dataplane: flow already exists";
+	case -ENOSPC: return "dataplane: flow table full";
+	default: return "dataplane refused the flow";
+	}
+}
+
 /*
  * Send what the call implies: ADD for needed flows not installed, MOD for
- * installed ones, DEL for installed ones no longer needed. On success the
- * installed flags follow. On failure nothing is marked; *b tells what was
- * sent and how each command ended.
+ * installed ones, DEL for installed ones no longer needed. Nothing is
+ * marked installed here (see batch_commit); on an error nothing was sent.
  */
-static int program(struct ctl *c, struct ctl_call *call, struct batch *b, const char **why)
+static int program_submit(struct ctl *c, struct ctl_call *call, struct batch *b, const char **why)
 {
 	int rc;
 
@@ -298,18 +310,17 @@ static int program(struct ctl *c, struct ctl_call *call, struct batch *b, const 
 			}
 		}
 	}
-	rc = ctl_dp_exec(&c->dp, b->msgs, b->n, b->results);
-	if (rc < 0) {
-		switch (rc) {
-		case -ENOTCONN: *why = "dataplane not available"; break;
-		case -ENOBUFS: *why = "dataplane command ring full"; break;
-		case -ETIMEDOUT: *why = "dataplane did not acknowledge in time"; break;
-		case -EEXIST: *why = "dataplane: flow already exists"; break;
-		case -ENOSPC: *why = "dataplane: flow table full"; break;
-		default: *why = "dataplane refused the flow"; break;
-		}
-		return rc;
-	}
+	for (unsigned j = 0; j < b->n; j++)
+		b->results[j] = -ENOTCONN;	/* nothing sent yet: nothing to undo */
+	rc = ctl_dp_submit(&c->dp, b->msgs, b->n, &b->first);
+	if (rc < 0)
+		*why = dp_reason(rc);
+	return rc;
+}
+
+/* All acked: the installed flags follow the batch. */
+static void batch_commit(struct ctl *c, struct ctl_call *call, const struct batch *b)
+{
 	for (unsigned j = 0; j < b->n; j++) {
 		struct ctl_flowref *fr = &call->streams[b->at[j].stream].flow[b->at[j].slot][b->at[j].k];
 		int installed_before = fr->installed;
@@ -318,6 +329,21 @@ static int program(struct ctl *c, struct ctl_call *call, struct batch *b, const 
 		fr->idle = false;
 		c->sess.n_flows_installed += (uint32_t)fr->installed - (uint32_t)installed_before;
 	}
+}
+
+/* Program and wait (branch switches, where nothing is to be undone). */
+static int program(struct ctl *c, struct ctl_call *call, struct batch *b, const char **why)
+{
+	int rc = program_submit(c, call, b, why);
+
+	if (rc < 0)
+		return rc;
+	rc = ctl_dp_wait(&c->dp, b->first, b->n, b->results, ctl_dp_deadline(&c->dp));
+	if (rc < 0) {
+		*why = dp_reason(rc);
+		return rc;
+	}
+	batch_commit(c, call, b);
 	return 0;
 }
 
@@ -332,7 +358,7 @@ static void unprogram(struct ctl *c, struct ctl_call *call, struct batch *b, boo
 		unsigned i = b->at[j].stream, s = b->at[j].slot, k = b->at[j].k;
 
 		if (b->results[j] < 0 && b->results[j] != -ETIMEDOUT)
-			continue;	/* refused: nothing to undo */
+			continue;	/* refused or never sent: nothing to undo */
 		undo[n] = b->msgs[j];
 		if (t == MR_MSG_FLOW_ADD) {
 			undo[n].hdr.type = MR_MSG_FLOW_DEL;
@@ -547,6 +573,20 @@ struct snapshot {
 
 static struct snapshot snap_buf;
 
+/*
+ * An offer or answer whose flows are sent and whose acks are awaited: the
+ * ng layer sends the reply once ctl_sess_op_finish() says how it ended.
+ */
+struct ctl_op {
+	struct ctl_call *call;
+	uint8_t kind;		/* NG_OFFER / NG_ANSWER below */
+	bool created;		/* the request made the call */
+	struct snapshot *sn;	/* the call before, unless created */
+	struct batch b;
+};
+
+enum { OP_OFFER = 1, OP_ANSWER = 2 };
+
 static void snapshot_take(struct snapshot *sn, const struct ctl_call *call)
 {
 	sn->call = *call;
@@ -626,12 +666,104 @@ static int parse_sdp(struct ctl *c, const struct ctl_req *r, const char **why)
 	return mr_sdp_parse((const uint8_t *)r->sdp.p, r->sdp.len, c->sdp_in, why);
 }
 
+/* Undo a request: the call as it was (or gone), and the dataplane told. */
+static void op_rollback(struct ctl *c, struct ctl_call *call, bool created, struct snapshot *sn,
+			struct batch *b)
+{
+	if (created) {
+		if (b)
+			unprogram(c, call, b, true);
+		call_free(c, call);
+		c->sess.total_calls--;
+	} else {
+		snapshot_restore(c, sn, call);
+		if (b)
+			unprogram(c, call, b, false);
+	}
+	c->sess.errors++;
+}
+
+int ctl_sess_op_finish(struct ctl *c, struct ctl_op *op, uint64_t deadline, const char **why)
+{
+	struct ctl_call *call = op->call;
+	int rc;
+
+	rc = ctl_dp_wait(&c->dp, op->b.first, op->b.n, op->b.results, deadline);
+	call->busy = false;
+	if (rc < 0) {
+		*why = dp_reason(rc);
+		op_rollback(c, call, op->created, op->sn, &op->b);
+	} else {
+		batch_commit(c, call, &op->b);
+		if (op->kind == OP_OFFER) {
+			if (call->deleting) {	/* an offer revives a call in delete-delay */
+				call->deleting = false;
+				heap_remove(&c->sess, call);
+			}
+			if (op->created && c->cfg->ctl.final_timeout_s)
+				heap_set(&c->sess, call,
+					 c->now_ms + c->cfg->ctl.final_timeout_s * 1000ull);
+		} else {
+			call->answered = true;
+		}
+		call->last_signal_s = ctl_wall_us() / 1000000;
+	}
+	free(op->sn);
+	free(op);
+	return rc;
+}
+
+/*
+ * The SDP is written: send the flows, then wait here, or (c->sess.defer)
+ * leave the op in c->sess.last_op for the ng layer, which waits for a
+ * whole burst of requests at once. Any failure leaves the call as before.
+ */
+static int op_start(struct ctl *c, struct ctl_call *call, uint8_t kind, bool created,
+		    struct snapshot *sn, const char **why)
+{
+	struct ctl_op *op = malloc(sizeof(*op));
+	int rc;
+
+	if (op == NULL)
+		goto oom;
+	op->call = call;
+	op->kind = kind;
+	op->created = created;
+	op->sn = NULL;
+	if (!created) {
+		op->sn = malloc(sizeof(*op->sn));
+		if (op->sn == NULL)
+			goto oom;
+		op->sn->call = sn->call;
+		memcpy(op->sn->streams, sn->streams, sizeof(*sn->streams) * sn->call.n_streams);
+	}
+	rc = program_submit(c, call, &op->b, why);
+	if (rc < 0) {
+		op_rollback(c, call, created, sn, NULL);
+		free(op->sn);
+		free(op);
+		return rc;
+	}
+	call->busy = true;
+	if (c->sess.defer) {
+		c->sess.last_op = op;
+		return 0;
+	}
+	return ctl_sess_op_finish(c, op, ctl_dp_deadline(&c->dp), why);
+oom:
+	if (op)
+		free(op->sn);
+	free(op);
+	*why = "out of memory";
+	op_rollback(c, call, created, sn, NULL);
+	return -ENOMEM;
+}
+
 int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		   size_t *out_len, const char **why)
 {
 	struct mr_sdp *sdp = c->sdp_in;
 	struct snapshot *sn = &snap_buf;
-	struct batch *b = &batch_buf;
 	struct ctl_call *call;
 	bool created = false;
 	int rc, br, o, a;
@@ -728,26 +860,7 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			     (call->flags & CTL_CALL_F_RTCP_DEMUX) != 0, out, cap, out_len, why);
 	if (rc < 0)
 		goto fail_streams;
-	rc = program(c, call, b, why);
-	if (rc < 0) {
-		if (created) {
-			unprogram(c, call, b, true);
-		} else {
-			snapshot_restore(c, sn, call);
-			unprogram(c, call, b, false);
-			c->sess.errors++;
-			return rc;
-		}
-		goto fail;
-	}
-	if (call->deleting) {	/* an offer revives a call waiting for delete-delay */
-		call->deleting = false;
-		heap_remove(&c->sess, call);
-	}
-	if (created && c->cfg->ctl.final_timeout_s)
-		heap_set(&c->sess, call, c->now_ms + c->cfg->ctl.final_timeout_s * 1000ull);
-	call->last_signal_s = ctl_wall_us() / 1000000;
-	return 0;
+	return op_start(c, call, OP_OFFER, created, sn, why);
 
 fail_streams:
 	if (!created) {
@@ -834,7 +947,6 @@ int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 {
 	struct mr_sdp *sdp = c->sdp_in;
 	struct snapshot *sn = &snap_buf;
-	struct batch *b = &batch_buf;
 	struct ctl_call *call;
 	int rc, br, o, a;
 
@@ -911,16 +1023,7 @@ int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			     (call->flags & CTL_CALL_F_RTCP_DEMUX) != 0, out, cap, out_len, why);
 	if (rc < 0)
 		goto fail;
-	rc = program(c, call, b, why);
-	if (rc < 0) {
-		snapshot_restore(c, sn, call);
-		unprogram(c, call, b, false);
-		c->sess.errors++;
-		return rc;
-	}
-	call->answered = true;
-	call->last_signal_s = ctl_wall_us() / 1000000;
-	return 0;
+	return op_start(c, call, OP_ANSWER, false, sn, why);
 fail:
 	snapshot_restore(c, sn, call);
 	c->sess.errors++;

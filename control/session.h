@@ -21,6 +21,12 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		   size_t *out_len, const char **why);
 int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		    size_t *out_len, const char **why);
+/*
+ * With c->sess.defer set, a successful offer/answer has only sent its
+ * flows and left c->sess.last_op: finish it (wait for the acks until
+ * deadline, then keep or undo the change). Returns 0 or -errno with *why.
+ */
+int ctl_sess_op_finish(struct ctl *c, struct ctl_op *op, uint64_t deadline, const char **why);
 /* delete and query write their statistics into e (inside the reply dict). */
 int ctl_sess_delete(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, const char **why);
 int ctl_sess_query(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, const char **why);
