@@ -535,8 +535,10 @@ static int frame_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsign
 	uint16_t vid = 0, type;
 	unsigned i;
 
-	/* Rewritten in place: one writable segment of our own. */
-	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)
+	/* Rewritten in place: a buffer nobody else holds (not a clone, no
+	 * second reference, an external buffer only when not shared). */
+	if (RTE_MBUF_CLONED(m) || rte_mbuf_refcnt_read(m) != 1 ||
+	    (RTE_MBUF_HAS_EXTBUF(m) && rte_mbuf_ext_refcnt_read(m->shinfo) != 1))
 		return DP_DROP_LOCAL_BUF;
 	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) != 0)
 		return DP_DROP_LOCAL_BUF;

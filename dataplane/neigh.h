@@ -66,9 +66,9 @@ dp_neigh_mac(const struct dp_neigh *n, uint32_t idx, struct rte_ether_addr *mac)
 
 /*
  * m: an ARP, ICMP or ICMPv6 frame received on DPDK port m->port (Ethernet,
- * at most one 802.1Q tag, in the frame or stripped into m->vlan_tci); a
- * direct mbuf with reference count 1 (a chain is linearized), since the
- * reply is written into it.
+ * at most one 802.1Q tag, in the frame or stripped into m->vlan_tci); not a
+ * clone, reference count 1, an external buffer only if unshared (a chain is
+ * linearized), since the reply is written into it.
  * Answers ARP requests, ICMP/ICMPv6 echo requests and neighbor
  * solicitations for our addresses by rewriting m in place: returns 1 and the
  * caller transmits m on port m->port. Learns neighbors from ARP and NDP.

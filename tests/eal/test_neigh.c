@@ -538,6 +538,110 @@ START_TEST(mcast_macs)
 }
 END_TEST
 
+/* ---- mutated input ------------------------------------------------------- */
+
+static void ext_free(void *addr, void *opaque)
+{
+	free(addr);
+	free(opaque);
+}
+
+/* An mbuf whose data is exactly a malloc'd copy of b (external buffer, no
+ * head- or tailroom): AddressSanitizer sees any read past the frame. */
+static struct rte_mbuf *mbuf_exact(const uint8_t *b, size_t len, uint16_t port)
+{
+	struct rte_mbuf_ext_shared_info *sh = calloc(1, sizeof(*sh));
+	uint8_t *buf = malloc(len ? len : 1);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	ck_assert(sh && buf && m);
+	memcpy(buf, b, len);
+	sh->free_cb = ext_free;
+	sh->fcb_opaque = sh;
+	rte_mbuf_ext_refcnt_set(sh, 1);
+	rte_pktmbuf_attach_extbuf(m, buf, (rte_iova_t)(uintptr_t)buf, (uint16_t)len, sh);
+	m->data_off = 0;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	m->port = port;
+	return m;
+}
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* Feeds one frame; a reply must be well formed whatever the input was. */
+static int feed_any(const uint8_t *b, size_t len)
+{
+	static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	struct rte_mbuf *m = mbuf_exact(b, len, 0);
+	const uint8_t *r;
+	int rc;
+
+	memset(drops, 0, sizeof(drops));
+	rc = dp_neigh_input(nt, ifs, 2, m, drops);
+	ck_assert(rc == 0 || rc == 1);
+	if (rc == 0) {
+		ck_assert_uint_le(drops_total(), 1);
+		return 0;
+	}
+	ck_assert_uint_eq(drops_total(), 0);
+	r = rte_pktmbuf_mtod(m, const uint8_t *);
+	ck_assert_uint_ge(rte_pktmbuf_pkt_len(m), 14 + 28);
+	ck_assert_mem_eq(r + 6, US_MAC, 6);
+	ck_assert(!(r[0] & 1) || memcmp(r, all_nodes, 6) == 0);
+	check_sums(r, rte_pktmbuf_pkt_len(m));
+	rte_pktmbuf_free(m);
+	return 1;
+}
+
+START_TEST(mutations)
+{
+	static const char *const names[] = { "arp_request", "arp_request_vlan", "icmp4_echo",
+		"icmp4_echo_vlan", "ns_multicast", "ns_linklocal", "ns_unicast", "icmp6_echo" };
+	unsigned replies = 0, calls = 0, i, k;
+	struct vec v[1];
+	uint8_t b[2048];
+	size_t len;
+
+	rnd_state = 0x9e3779b97f4a7c15ull;
+	for (i = 0; i < RTE_DIM(names); i++) {
+		ck_assert_uint_eq(vec_read(names[i], "in", v, 1), 1);
+		/* Every truncation. */
+		for (len = 0; len <= v[0].len; len++, calls++)
+			replies += feed_any(v[0].data, len);
+		/* Random bytes changed, now and then cut short too. */
+		for (k = 0; k < 1500; k++, calls++) {
+			unsigned flips = 1 + rnd() % 4, j;
+
+			memcpy(b, v[0].data, v[0].len);
+			len = v[0].len;
+			for (j = 0; j < flips; j++) {
+				size_t pos = rnd() % len;
+
+				if (rnd() & 1)
+					b[pos] ^= (uint8_t)(1u << (rnd() % 8));
+				else
+					b[pos] = (uint8_t)rnd();
+			}
+			if (rnd() % 8 == 0)
+				len = rnd() % (len + 1);
+			replies += feed_any(b, len);
+		}
+	}
+	/* Both outcomes happened: the loop exercised the checks and the replies. */
+	ck_assert_uint_gt(replies, RTE_DIM(names));
+	ck_assert_uint_lt(replies, calls / 2);
+}
+END_TEST
+
 /* ---- negative cases, built by code --------------------------------------- */
 
 START_TEST(arp_drops)
@@ -1232,6 +1336,7 @@ static Suite *neigh_suite(void)
 	tcase_add_test(tc, icmp4_drops);
 	tcase_add_test(tc, ndp_drops);
 	tcase_add_test(tc, ndp_dad);
+	tcase_add_test(tc, mutations);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("table");
