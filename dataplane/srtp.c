@@ -5,24 +5,151 @@
  * SSRC protects or authenticates (an allocation, bounded per session by
  * DP_SRTP_MAX_SSRC); after that, protect and unprotect work on
  * preallocated cipher and MAC contexts.
+ *
+ * libsrtp's own OpenSSL HMAC-SHA1 restarts each packet's MAC with
+ * HMAC_Init_ex, which in OpenSSL 3.0 duplicates the digest context: two
+ * malloc/free pairs per packet. dp_srtp_global_init() therefore replaces
+ * libsrtp's HMAC-SHA1 (srtp_replace_auth_type, libsrtp's interface for
+ * this) with the one below: the same RFC 2104 HMAC over OpenSSL's SHA-1,
+ * its inner and outer states keyed once per session and copied by value per
+ * packet. libsrtp self-tests it when it is installed (RFC 2202 case 1), and
+ * the unit tests check every HMAC suite against RFC 3711 vectors.
  */
+#define OPENSSL_SUPPRESS_DEPRECATED	/* SHA1_Init & co.: the allocation-free SHA-1 API */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+#include <srtp2/auth.h>
 #include <srtp2/crypto_types.h>
 #include <srtp2/srtp.h>
 
 #include "common/mr_str.h"
+#include "drop-t.h"
 #include "sdes/sdes.h"
 #include "shm/msg-t.h"
 #include "srtp.h"
 
-/* Indices of drop_reasons.def, generated from the one list. */
-enum {
-#define DP_DROP(e, n, h) SRTP_IDX_##e,
-#include "drop_reasons.def"
-#undef DP_DROP
+/* ---- HMAC-SHA1 for libsrtp without allocation per packet ---- */
+
+struct hmac_state {
+	SHA_CTX inner;		/* after key XOR ipad */
+	SHA_CTX outer;		/* after key XOR opad */
+	SHA_CTX work;		/* this packet's inner hash */
 };
+
+static const srtp_auth_type_t hmac_type;
+
+static srtp_err_status_t hmac_alloc(srtp_auth_t **ap, int key_len, int out_len)
+{
+	struct {
+		srtp_auth_t a;
+		struct hmac_state st;
+	} *p;
+
+	if (key_len < 0 || key_len > SHA_CBLOCK || out_len < 0 || out_len > SHA_DIGEST_LENGTH)
+		return srtp_err_status_bad_param;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return srtp_err_status_alloc_fail;
+	p->a.type = &hmac_type;
+	p->a.state = &p->st;
+	p->a.out_len = out_len;
+	p->a.key_len = key_len;
+	p->a.prefix_len = 0;
+	*ap = &p->a;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_dealloc(srtp_auth_t *a)
+{
+	/* The state follows the header in the same block (hmac_alloc). */
+	mr_memzero_explicit(a->state, sizeof(struct hmac_state));
+	free(a);
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_init(void *state, const uint8_t *key, int key_len)
+{
+	struct hmac_state *h = state;
+	uint8_t ipad[SHA_CBLOCK], opad[SHA_CBLOCK];
+
+	if (key_len < 0 || key_len > SHA_CBLOCK)
+		return srtp_err_status_bad_param;
+	memset(ipad, 0x36, sizeof(ipad));
+	memset(opad, 0x5c, sizeof(opad));
+	for (int i = 0; i < key_len; i++) {
+		ipad[i] ^= key[i];
+		opad[i] ^= key[i];
+	}
+	if (!SHA1_Init(&h->inner) || !SHA1_Update(&h->inner, ipad, sizeof(ipad)) ||
+	    !SHA1_Init(&h->outer) || !SHA1_Update(&h->outer, opad, sizeof(opad))) {
+		mr_memzero_explicit(ipad, sizeof(ipad));
+		mr_memzero_explicit(opad, sizeof(opad));
+		return srtp_err_status_auth_fail;
+	}
+	h->work = h->inner;
+	mr_memzero_explicit(ipad, sizeof(ipad));
+	mr_memzero_explicit(opad, sizeof(opad));
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_start(void *state)
+{
+	struct hmac_state *h = state;
+
+	h->work = h->inner;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_update(void *state, const uint8_t *buf, int len)
+{
+	struct hmac_state *h = state;
+
+	if (len < 0 || !SHA1_Update(&h->work, buf, (size_t)len))
+		return srtp_err_status_auth_fail;
+	return srtp_err_status_ok;
+}
+
+static srtp_err_status_t hmac_compute(void *state, const uint8_t *buf, int len, int tag_len,
+				      uint8_t *tag)
+{
+	struct hmac_state *h = state;
+	uint8_t md[SHA_DIGEST_LENGTH];
+	SHA_CTX o;
+
+	if (len < 0 || tag_len < 0 || tag_len > SHA_DIGEST_LENGTH)
+		return srtp_err_status_bad_param;
+	o = h->outer;
+	if (!SHA1_Update(&h->work, buf, (size_t)len) || !SHA1_Final(md, &h->work) ||
+	    !SHA1_Update(&o, md, sizeof(md)) || !SHA1_Final(md, &o))
+		return srtp_err_status_auth_fail;
+	memcpy(tag, md, (size_t)tag_len);
+	return srtp_err_status_ok;
+}
+
+/* RFC 2202 section 3, test case 1: libsrtp runs it when the type is installed. */
+static const uint8_t rfc2202_key[20] = {
+	0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+	0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+};
+static const uint8_t rfc2202_data[8] = { 'H', 'i', ' ', 'T', 'h', 'e', 'r', 'e' };
+static const uint8_t rfc2202_digest[20] = {
+	0xb6, 0x17, 0x31, 0x86, 0x55, 0x05, 0x72, 0x64, 0xe2, 0x8b,
+	0xc0, 0xb6, 0xfb, 0x37, 0x8c, 0x8e, 0xf1, 0x46, 0xbe, 0x00,
+};
+static const srtp_auth_test_case_t hmac_test = {
+	sizeof(rfc2202_key), rfc2202_key, sizeof(rfc2202_data), rfc2202_data,
+	sizeof(rfc2202_digest), rfc2202_digest, NULL,
+};
+
+static const srtp_auth_type_t hmac_type = {
+	hmac_alloc, hmac_dealloc, hmac_init, hmac_compute, hmac_update, hmac_start,
+	"HMAC-SHA1 (OpenSSL SHA-1, keyed once per session)", &hmac_test, SRTP_HMAC_SHA1,
+};
+
+/* ---- sessions and packets ---- */
 
 /* libsrtp crypto policies per suite; SRTCP keeps an 80-bit tag with _32 (RFC 4568 6.2.2). */
 static const struct {
@@ -69,19 +196,19 @@ static int srtp_status_errno(srtp_err_status_t st)
 	}
 }
 
-unsigned dp_srtp_drop_reason(int rc)
+enum dp_drop dp_srtp_drop_reason(int rc)
 {
 	switch (rc) {
 	case -EBADMSG:
-		return SRTP_IDX_SRTP_AUTH;
+		return DP_DROP_SRTP_AUTH;
 	case -EALREADY:
-		return SRTP_IDX_SRTP_REPLAY;
+		return DP_DROP_SRTP_REPLAY;
 	case -EPROTO:
-		return SRTP_IDX_SRTP_PLAIN;
+		return DP_DROP_SRTP_PLAIN;
 	case -EUSERS:
-		return SRTP_IDX_SRTP_SSRC_LIMIT;
+		return DP_DROP_SRTP_SSRC_LIMIT;
 	default:
-		return SRTP_IDX_SRTP_OTHER;
+		return DP_DROP_SRTP_OTHER;
 	}
 }
 
@@ -98,7 +225,8 @@ int dp_srtp_global_init(void)
 {
 	if (srtp_init() != srtp_err_status_ok)
 		return -EIO;
-	if (srtp_install_event_handler(on_event) != srtp_err_status_ok) {
+	if (srtp_install_event_handler(on_event) != srtp_err_status_ok ||
+	    srtp_replace_auth_type(&hmac_type, SRTP_HMAC_SHA1) != srtp_err_status_ok) {
 		srtp_shutdown();
 		return -EIO;
 	}

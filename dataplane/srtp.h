@@ -25,11 +25,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drop-t.h"
 #include "srtp-t.h"
 
 struct mr_srtp_spec;
 
-/* Once per process on the main lcore, before any session: srtp_init(). 0 or -EIO. */
+/*
+ * Once per process on the main lcore, before any session: srtp_init(), the
+ * event handler (counts, never logs) and the allocation-free HMAC-SHA1.
+ * 0 or -EIO.
+ */
 int dp_srtp_global_init(void);
 /* After the last session is freed. */
 void dp_srtp_global_fini(void);
@@ -80,10 +85,7 @@ int dp_srtp_verify(struct dp_srtp *s, const uint8_t *pkt, unsigned len, bool rtc
 /* Bytes protect adds: tag + MKI, plus the 4-byte SRTCP index for RTCP. */
 unsigned dp_srtp_trailer_len(const struct dp_srtp *s, bool rtcp);
 
-/*
- * The drop reason for an error of the functions above: its index in
- * drop_reasons.def (DP_DROP_SRTP_AUTH, _REPLAY, _PLAIN, _SSRC_LIMIT, _OTHER).
- */
-unsigned dp_srtp_drop_reason(int rc);
+/* The drop reason for an error of the functions above: DP_DROP_SRTP_*. */
+enum dp_drop dp_srtp_drop_reason(int rc);
 
 #endif

@@ -27,11 +27,6 @@
 #include "shm/msg-t.h"
 #include "srtp.h"
 
-enum {
-#define DP_DROP(e, n, h) IDX_##e,
-#include "drop_reasons.def"
-#undef DP_DROP
-};
 
 /* ---- allocation counter: interposes malloc for the whole process ---- */
 
@@ -541,7 +536,7 @@ START_TEST(fail_wrong_tag)
 	kl = len;
 	p[len - 1] ^= 1;
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, false), -EBADMSG);
-	ck_assert_uint_eq(dp_srtp_drop_reason(-EBADMSG), IDX_SRTP_AUTH);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EBADMSG), DP_DROP_SRTP_AUTH);
 	/* A failed packet does not advance the window: the genuine one still passes. */
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, keep, &kl, false), 0);
 	/* Payload tampering is caught too. */
@@ -574,7 +569,7 @@ START_TEST(fail_replay)
 	}
 	/* Seen already, inside the window. */
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, copy, &cl, false), -EALREADY);
-	ck_assert_uint_eq(dp_srtp_drop_reason(-EALREADY), IDX_SRTP_REPLAY);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EALREADY), DP_DROP_SRTP_REPLAY);
 	/* Never seen, but older than the 1024-packet window. */
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, old, &ol, false), -EALREADY);
 	/* SRTCP replay. */
@@ -599,7 +594,7 @@ START_TEST(fail_plain_on_srtp)
 	/* Plain RTCP: its length fields cover the packet exactly. */
 	len = rtcp_make(p, 0x99);
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, true), -EPROTO);
-	ck_assert_uint_eq(dp_srtp_drop_reason(-EPROTO), IDX_SRTP_PLAIN);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EPROTO), DP_DROP_SRTP_PLAIN);
 	/* Plain RTP too short to carry a tag. */
 	len = rtp_make(p, 5, 0x99, 4);
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, false), -EPROTO);
@@ -609,7 +604,7 @@ START_TEST(fail_plain_on_srtp)
 	/* Shorter than a header: malformed. */
 	len = 6;
 	ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, false), -EINVAL);
-	ck_assert_uint_eq(dp_srtp_drop_reason(-EINVAL), IDX_SRTP_OTHER);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EINVAL), DP_DROP_SRTP_OTHER);
 	dp_srtp_session_free(&tx);
 	dp_srtp_session_free(&rx);
 }
@@ -661,7 +656,7 @@ START_TEST(fail_srtcp_e_bit)
 		ck_assert_uint_eq(p[e_at] & 0x80, 0x80);
 		p[e_at] ^= 0x80;
 		ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, true), -EBADMSG);
-		ck_assert_uint_eq(dp_srtp_drop_reason(-EBADMSG), IDX_SRTP_AUTH);
+		ck_assert_uint_eq(dp_srtp_drop_reason(-EBADMSG), DP_DROP_SRTP_AUTH);
 		dp_srtp_session_free(&tx);
 		dp_srtp_session_free(&rx);
 	}
@@ -685,7 +680,7 @@ START_TEST(ssrc_bound_and_room)
 			ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, false), 0);
 		}
 	}
-	ck_assert_uint_eq(dp_srtp_drop_reason(-EUSERS), IDX_SRTP_SSRC_LIMIT);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EUSERS), DP_DROP_SRTP_SSRC_LIMIT);
 	/* Known SSRCs keep working at the bound. */
 	len = rtp_make(p, 2, 3, 20);
 	ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), 0);
@@ -839,14 +834,12 @@ START_TEST(passthrough_verify)
 END_TEST
 
 /*
- * Allocations on the packet path, counted for the whole process (OpenSSL's
- * inside libsrtp included), after each session has seen its SSRC once
- * (libsrtp clones its stream then): 10,000 protects and unprotects of RTP
- * and RTCP. AEAD suites make none. The HMAC-SHA1 suites make two per call
- * today: libsrtp 2.5's OpenSSL HMAC restarts with HMAC_Init_ex, which in
- * OpenSSL 3.0 copies the digest context (EVP_MD_CTX_copy_ex -> a new SHA-1
- * context, then the old one freed). That is a known deviation from the
- * no-allocation rule; the bound here keeps it from growing unnoticed.
+ * No allocation on the packet path: counted for the whole process
+ * (OpenSSL's inside libsrtp included), after each session has seen its SSRC
+ * once (libsrtp clones its stream then), 10,000 protects and unprotects of
+ * RTP and RTCP, every suite. Without the wrapper's HMAC-SHA1 the HMAC suites
+ * make two allocations per call (OpenSSL 3.0's HMAC_Init_ex). The
+ * sanitizer build has its own allocator: this check runs in the normal build.
  */
 START_TEST(no_alloc_steady_state)
 {
@@ -877,12 +870,8 @@ START_TEST(no_alloc_steady_state)
 		}
 		after = n_alloc;
 		ck_assert_uint_eq(bad, 0);
-		if (mr_sdes_suite_info(suite)->aead)
-			ck_assert_msg(after == before, "suite %u: %lu allocations in 40,000 calls",
-				      suite, after - before);
-		else
-			ck_assert_msg(after - before <= 2 * 40000, "suite %u: %lu allocations in 40,000 calls",
-				      suite, after - before);
+		ck_assert_msg(after == before, "suite %u: %lu allocations in 40,000 calls",
+			      suite, after - before);
 		dp_srtp_session_free(&tx);
 		dp_srtp_session_free(&rx);
 	}
