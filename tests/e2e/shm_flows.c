@@ -7,7 +7,7 @@
  *   shm_flows INSTANCE     key=value lines:
  *     region state=S generation=G heartbeat_age_ms=A flows_active=N capacity=C
  *     flow slot=I gen=G learned=0|1 packets=P bytes=B rtcp=R drop_<reason>=D ...
- *     iface name=X rx_packets=... tx_packets=... rx_missed=... tx_errors=...
+ *     iface name=X mac=M up=U rx_packets=... tx_packets=... rx_missed=... tx_errors=...
  *     drop reason=X count=N          (per-worker drop counters, summed, nonzero only)
  *
  * Exit status: 0, 1 when the region cannot be attached (no dataplane, or a
@@ -64,10 +64,11 @@ int main(int argc, char **argv)
 	for (uint32_t i = 0; i < h->n_ifaces && i < MR_SHM_MAX_IFACES; i++) {
 		const struct mr_iface_info *ifc = &shm.ifaces[i];
 
-		printf("iface name=%.*s up=%u rx_packets=%" PRIu64 " tx_packets=%" PRIu64
-		       " rx_missed=%" PRIu64 " tx_errors=%" PRIu64 "\n",
-		       MR_SHM_NAME_LEN, ifc->name, ifc->up, ifc->rx_packets, ifc->tx_packets,
-		       ifc->rx_missed, ifc->tx_errors);
+		printf("iface name=%.*s mac=%02x:%02x:%02x:%02x:%02x:%02x up=%u rx_packets=%" PRIu64
+		       " tx_packets=%" PRIu64 " rx_missed=%" PRIu64 " tx_errors=%" PRIu64 "\n",
+		       MR_SHM_NAME_LEN, ifc->name, ifc->mac[0], ifc->mac[1], ifc->mac[2],
+		       ifc->mac[3], ifc->mac[4], ifc->mac[5], ifc->up, ifc->rx_packets,
+		       ifc->tx_packets, ifc->rx_missed, ifc->tx_errors);
 	}
 	for (uint32_t d = 0; d < h->n_drops && d < MR_SHM_MAX_DROPS; d++) {
 		uint64_t sum = 0;

@@ -53,7 +53,8 @@ PY
 
 # The configuration both programs read. EAL: no hugepages (parallel tests
 # share the machine), one lcore that forwards (workers = 0), a file prefix of
-# its own.
+# its own; the one lcore may run on either CPU (the machine is shared with
+# the other tests, sipp and Kamailio).
 mr_write_config() {
   [ -n "$MR_NG_PORT" ] || MR_NG_PORT=$(mr_free_port udp)
   MR_HTTP_PORT=${MR_HTTP_PORT:-$(mr_free_port tcp)}
@@ -84,7 +85,7 @@ CFG
 
 # EAL arguments of the dataplane, after `--`.
 mr_eal_args() {
-  echo "${MR_EAL:---no-huge -m 256 --no-pci -l 0 --file-prefix mr-$MR_ID --log-level=*:notice}"
+  echo "${MR_EAL:---no-huge -m 256 --no-pci --lcores 0@(0-1) --file-prefix mr-$MR_ID --log-level=notice}"
 }
 
 # mr_spawn NAME CMD...: start CMD in the background, output in $MR_DIR/NAME.log.
@@ -152,8 +153,10 @@ mr_start_dataplane() {
   local bin=$1 secs=${2:-30}
   # shellcheck disable=SC2046
   mr_spawn dataplane "$bin" --config "$MR_CFG" -- $(mr_eal_args)
-  mr_topo_attach_tap "$secs" || return 1
+  # Only once the port is started: DPDK's TAP PMD sets the kernel side's MAC
+  # (to the port's) when it configures the port, which would undo ours.
   mr_wait_for "$secs" "$MR_PID_dataplane" mr_region_running || return 1
+  mr_topo_attach_tap "$secs" || return 1
   mr_alive "$MR_PID_dataplane"
 }
 
