@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The wire scenarios of scripts/bench (sourced by it; uses its $B, $quick,
+# $flows_list, $trial_s, $tolerance and appends to its rows array).
+#
+# mrelay-gen runs on one core as a net_memif client; the device under test
+# (DUT) runs on the other core as the memif server. For each flow count:
+#   - dpdk-testpmd --forward-mode=macswap: the ceiling of this wire and
+#     generator (it touches nothing but the MAC addresses);
+#   - mrelay-dataplane relaying the same flows (programmed over its shm
+#     command ring), when it is built.
+# Each gets an RFC 2544 throughput search (zero loss, or --tolerance) and
+# latency at 50% and 90% of the rate found. The DUT busy-polls its core,
+# so its rate is its rate per core; the CPU share it actually got is printed.
+
+wire_notes=()
+
+# wire_dut_cpu PID: user+system clock ticks of a process so far.
+wire_dut_cpu() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# wire_testpmd_start DIR: dpdk-testpmd macswap as the memif server.
+wire_testpmd_start() {
+  local dir=$1
+  mkfifo "$dir/stdin"
+  taskset -c "$wire_cpu_dut" stdbuf -oL "$wire_testpmd" --lcores "0@$wire_cpu_dut,1@$wire_cpu_dut" \
+    --file-prefix "mrbench-tp$$" "${wire_eal[@]}" \
+    --vdev "net_memif0,role=server,$wire_memif" -- \
+    --forward-mode=macswap --nb-cores=1 --rxd=1024 --txd=1024 --total-num-mbufs=32768 --disable-link-check \
+    <"$dir/stdin" >"$dir/dut.log" 2>&1 &
+  wire_dut_pid=$!
+  exec 8>"$dir/stdin"
+  for _ in $(seq 300); do
+    grep -q 'Press enter to exit' "$dir/dut.log" && return 0
+    kill -0 "$wire_dut_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "scripts/bench: testpmd did not start; its log:" >&2
+  tail -n 20 "$dir/dut.log" >&2
+  return 1
+}
+
+wire_testpmd_stop() {
+  exec 8>&-
+  wait "$wire_dut_pid" 2>/dev/null
+}
+
+# wire_search DUT FLOWS MODE: runs the generator's search against a started
+# DUT; sets w_tput (pps), w_l50 / w_l90 ("p50/p99/p99.9" in us), w_cpu (% of
+# the DUT core it used), w_note.
+wire_search() {
+  local dut=$1 flows=$2 mode=$3 log=$wire_dir/gen-$1-$2.log
+  local c0 c1 t0 t1 res
+  c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
+  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" --search \
+    -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 -- \
+    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" \
+    --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
+  c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
+  res=$(grep '^mrgen result' "$log" | tail -n1)
+  w_tput=""; w_l50="-"; w_l90="-"; w_cpu="-"; w_note=""
+  if [ -z "$res" ]; then
+    w_note="$dut $flows flows: no result (log: $log)"
+    return 1
+  fi
+  w_tput=$(tr ' ' '\n' <<<"$res" | sed -n 's/^throughput_pps=//p')
+  w_l50=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+    printf "%.1f/%.1f/%.1f", v["l50_p50_ns"] / 1000, v["l50_p99_ns"] / 1000, v["l50_p999_ns"] / 1000 }' <<<"$res")
+  w_l90=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+    printf "%.1f/%.1f/%.1f", v["l90_p50_ns"] / 1000, v["l90_p99_ns"] / 1000, v["l90_p999_ns"] / 1000 }' <<<"$res")
+  w_cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", 100 * (c1 - c0) / hz / (t1 - t0) }')
+  local trials stalls maxloop
+  trials=$(grep -c '^mrgen trial phase=\(max\|search\|latency\)' "$log")
+  stalls=$(sed -n 's/^mrgen trial .* stalls=\([0-9]*\) .*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  maxloop=$(sed -n 's/^mrgen trial .* max_loop_us=\([0-9]*\) .*/\1/p' "$log" | sort -n | tail -n1)
+  w_note="$dut, $flows flows: $trials trials, DUT core busy ${w_cpu}% of the time, generator lost its core $stalls times for >50 us (longest ${maxloop:-0} us)"
+  return 0
+}
+
+wire_mpps() { awk -v p="${1:-0}" 'BEGIN { printf "%.2f Mpps", p / 1e6 }'; }
+
+bench_wire() {
+  wire_gen=$B/tests/perf/mrelay-gen
+  wire_testpmd=$(command -v dpdk-testpmd || true)
+  wire_trial=${trial_s:-2}
+  local flows=${flows_list:-1000,100000,1000000}
+  if [ "$quick" = 1 ]; then
+    wire_trial=${trial_s:-0.5}
+    [ -z "$flows_list" ] && flows=1000
+  fi
+  if [ ! -x "$wire_gen" ]; then
+    rows+=("relay memif 214 B|-|mrelay-gen not built|-|-")
+    return
+  fi
+  wire_cpu_dut=0; wire_cpu_gen=1
+  if [ "$(nproc)" -lt 2 ]; then
+    wire_cpu_gen=0
+    wire_notes+=("only one core: generator and DUT share it; these figures mean little")
+  fi
+  # Hugepages when there are enough free, else the same run without them.
+  local hp free
+  hp=/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages
+  free=$(cat "$hp" 2>/dev/null || echo 0)
+  wire_rsize=${MRELAY_BENCH_MEMIF_RSIZE:-12}
+  wire_memif="socket=/run/mrbench-$$.sock,socket-abstract=no,rsize=$wire_rsize"
+  if [ "$free" -ge 600 ]; then
+    wire_eal=(-m 512 --no-pci --log-level=pmd.net.memif:error)
+    wire_mem="2 MiB hugepages"
+  else
+    wire_eal=(--no-huge --no-shconf -m 512 --no-pci --log-level=pmd.net.memif:error)
+    wire_mem="no hugepages ($free free)"
+  fi
+  wire_dir=$(mktemp -d /tmp/mrelay-bench-wire.XXXXXX)
+  wire_notes+=("wire: net_memif copy mode, ring 2^$wire_rsize slots, $wire_mem; 214-byte G.711 RTP frames (14+20+8+12+160)")
+  wire_notes+=("DUT on cpu$wire_cpu_dut, one busy-polling core: rates are per DUT core; mrelay-gen on cpu$wire_cpu_gen sends, receives and verifies every frame")
+  wire_notes+=("RFC 2544 throughput: binary search, ${wire_trial} s trials, loss tolerance $tolerance, 2% resolution; latency p50/p99/p99.9 in us at 50% and 90% of it")
+  wire_notes+=("load average before: $(cut -d' ' -f1-3 /proc/loadavg)")
+
+  local f tp tp50 tp90 ratio mr mr50 mr90
+  for f in ${flows//,/ }; do
+    tp=""; tp50="-"; tp90="-"
+    if [ -n "$wire_testpmd" ] && wire_testpmd_start "$wire_dir"; then
+      wire_search testpmd "$f" macswap
+      tp=$w_tput; tp50=$w_l50; tp90=$w_l90
+      wire_notes+=("$w_note")
+      wire_testpmd_stop
+    fi
+    mr=""; mr50="-"; mr90="-"
+    if declare -F wire_relay_start >/dev/null && wire_relay_start "$wire_dir" "$f"; then
+      wire_search mrelay "$f" relay
+      mr=$w_tput; mr50=$w_l50; mr90=$w_l90
+      wire_notes+=("$w_note")
+      wire_relay_stop
+    fi
+    ratio=-
+    [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
+    rows+=("relay memif 214 B|$f flows, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
+    rows+=("  latency at 50%|$f flows, p50/p99/p99.9 us|$mr50|testpmd: $tp50|-")
+    rows+=("  latency at 90%|$f flows, p50/p99/p99.9 us|$mr90|testpmd: $tp90|-")
+  done
+  wire_notes+=("load average after: $(cut -d' ' -f1-3 /proc/loadavg); logs in $wire_dir")
+  local n
+  for n in "${wire_notes[@]}"; do echo "# $n"; done
+}
