@@ -992,8 +992,15 @@ static int port_init(struct gen *g)
 	if (rc == 0)
 		rc = rte_eth_tx_queue_setup(g->port, 0, nb_txd, rte_eth_dev_socket_id(g->port),
 					    NULL);
-	if (rc == 0)
+	/* A memif client fails to start while the server still tears down its
+	 * previous connection (or is not up yet): retry for ten seconds. */
+	for (int i = 0; rc == 0 && !stop_now; i++) {
 		rc = rte_eth_dev_start(g->port);
+		if (rc == 0 || i == 50)
+			break;
+		rc = 0;
+		rte_delay_ms(200);
+	}
 	if (rc) {
 		fprintf(stderr, "%s: port %u set-up failed: %s\n", prog, g->port, strerror(-rc));
 		return rc;
