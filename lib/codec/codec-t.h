@@ -102,6 +102,7 @@ struct mr_codec_stats {
 	uint64_t dtmf_digits;		/* digits reported (each once) */
 	uint64_t dtmf_dropped;		/* digit reports lost because nobody drained them */
 	uint64_t emit_dropped;		/* packets the caller's emit refused */
+	uint64_t octets_out;		/* RTP payload octets emitted (the SR's octet count) */
 };
 
 /* A digit, reported once when it ends (or when the next one starts without an end seen). */

@@ -6,6 +6,10 @@
 #include <strings.h>
 
 #include "codec/codec-priv.h"
+#include "shm/msg-t.h"
+
+static_assert(MR_CODEC_PCMU == 1 && MR_CODEC_PCMA == 2 && MR_CODEC_G722 == 3 && MR_CODEC_OPUS == 4,
+	      "codec ids are part of the flow spec (lib/shm/msg-t.h)");
 
 static const struct mr_codec_desc descs[MR_CODEC_COUNT] = {
 	[MR_CODEC_PCMU] = { MR_CODEC_PCMU, "PCMU", 0, 1, 8000, 8000, true },
@@ -69,6 +73,28 @@ int mr_codec_params_check(const struct mr_codec_params *p)
 	    (p->in_cn_pt > 127 || p->in_cn_pt == p->in_pt || p->in_cn_pt == p->in_te_pt))
 		return -EINVAL;
 	return 0;
+}
+
+int mr_codec_params_from_spec(const struct mr_transcode_spec *spec, uint32_t ssrc, uint16_t seq,
+			      uint32_t ts, struct mr_codec_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->in_codec = spec->in_codec;
+	p->out_codec = spec->out_codec;
+	p->in_pt = spec->in_pt;
+	p->out_pt = spec->out_pt;
+	p->in_te_pt = spec->in_te_pt;
+	p->out_te_pt = spec->out_te_pt;
+	p->in_cn_pt = spec->in_cn_pt;
+	p->out_ptime = spec->out_ptime;
+	p->opus_complexity = spec->opus_complexity;
+	p->opus_max_bw = spec->opus_max_bw;
+	p->flags = spec->flags;
+	p->opus_bitrate = spec->opus_bitrate;
+	p->ssrc = ssrc;
+	p->seq = seq;
+	p->ts = ts;
+	return mr_codec_params_check(p);
 }
 
 int mr_codec_dtmf_code(char c)

@@ -22,9 +22,11 @@
 #include <stddef.h>
 
 #include "codec/codec-t.h"
+#include "rtp/rtp-t.h"
 
 struct mr_codec_xc;
 struct mr_codec_pool;
+struct mr_transcode_spec;
 
 /* The descriptor of a codec, or NULL for an unknown id. */
 const struct mr_codec_desc *mr_codec_desc_get(enum mr_codec_id id);
@@ -41,6 +43,14 @@ const struct mr_codec_desc *mr_codec_desc_find(const char *name, size_t name_len
  * Returns 0 or -EINVAL.
  */
 int mr_codec_params_check(const struct mr_codec_params *p);
+
+/*
+ * Parameters from a flow's transcode spec (lib/shm/msg-t.h), with the
+ * transcoded leg's SSRC and first sequence number and timestamp.
+ * Returns 0, or -EINVAL when the result fails mr_codec_params_check().
+ */
+int mr_codec_params_from_spec(const struct mr_transcode_spec *spec, uint32_t ssrc, uint16_t seq,
+			      uint32_t ts, struct mr_codec_params *p);
 
 /*
  * Create a pool of n transcoder slots with every codec state allocated.
@@ -81,6 +91,19 @@ int mr_codec_xc_input(struct mr_codec_xc *xc, const uint8_t *pkt, size_t len,
  */
 int mr_codec_xc_dtmf_pop(struct mr_codec_xc *xc, struct mr_codec_dtmf *out);
 #define MR_CODEC_DTMF_QUEUE 16
+
+/*
+ * The RTCP of the transcoded leg, which the relay generates rather than
+ * forwards (RFC 3550 6.4, 6.5): an SR once this transcoder has sent media,
+ * an RR before, with one report block when rb is non-NULL (the flow's
+ * receive statistics of the leg's remote: loss, jitter, LSR/DLSR), then an
+ * SDES chunk with cname (1..255 bytes). ntp is now as NTP 32.32; elapsed_us
+ * the time since the last packet given to mr_codec_xc_input(), to place the
+ * SR's RTP timestamp. Returns the length written, -EINVAL for a bad cname,
+ * or -ENOSPC when cap is too small (at most 28 + 24 + 8 + 260 bytes).
+ */
+int mr_codec_xc_rtcp(const struct mr_codec_xc *xc, uint64_t ntp, uint32_t elapsed_us,
+		     const struct mr_rtcp_rb *rb, const char *cname, uint8_t *buf, size_t cap);
 
 /* Counters of this transcoder. */
 const struct mr_codec_stats *mr_codec_xc_stats(const struct mr_codec_xc *xc);

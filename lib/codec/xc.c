@@ -152,6 +152,7 @@ int xc_emit(struct mr_codec_xc *xc, uint8_t pt, bool marker, uint32_t ts,
 		return -ENOBUFS;
 	}
 	xc->st.pkts_out++;
+	xc->st.octets_out += len;
 	xc->emitted++;
 	return 0;
 }

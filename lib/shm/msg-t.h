@@ -41,6 +41,7 @@ enum {
 	MR_FLOW_F_BLACKHOLE = 1u << 4,	   /* count, do not forward (hold / inactive / no destination yet) */
 	MR_FLOW_F_REWRITE_SSRC = 1u << 5,  /* ssrc_out, seq_delta, ts_delta apply */
 	MR_FLOW_F_PEER_DST = 1u << 6,	   /* send to the source the peer flow learned (symmetric) */
+	MR_FLOW_F_TRANSCODE = 1u << 7,	   /* decode and re-encode as u.flow.transcode says */
 };
 
 #define MR_FLOW_ID_NONE UINT32_MAX
@@ -77,6 +78,31 @@ struct mr_srtp_spec {
 	uint8_t key[56];	/* wiped after use */
 };
 
+/*
+ * Transcoding of one flow (MR_FLOW_F_TRANSCODE), in mr_flow_spec's 48
+ * reserved bytes. Codec ids are enum mr_codec_id (lib/codec/codec-t.h:
+ * 1 PCMU, 2 PCMA, 3 G722, 4 opus); a payload type of 0xff means the leg did
+ * not negotiate it. The transcoded leg's SSRC is mr_flow_spec.ssrc_out; its
+ * first sequence number and timestamp are the dataplane's choice. The
+ * dataplane takes a transcoder from its pool when the flow is programmed and
+ * refuses the flow (-ENOSPC) when none is left.
+ */
+struct mr_transcode_spec {
+	uint8_t in_codec;	/* what arrives on this flow */
+	uint8_t out_codec;	/* what the flow sends */
+	uint8_t in_pt;
+	uint8_t out_pt;
+	uint8_t in_te_pt;	/* telephone-event of the receiving leg */
+	uint8_t out_te_pt;	/* telephone-event of the sending leg */
+	uint8_t in_cn_pt;	/* CN (13) when the receiving leg offered it */
+	uint8_t out_ptime;	/* ms: 10, 20, 30, 40 or 60; 0 = 20 (ptime, ptime-reverse) */
+	uint8_t opus_complexity; /* 0..10; 0xff = the dataplane's default */
+	uint8_t opus_max_bw;	/* kHz the Opus receiver takes (maxplaybackrate): 8/12/16/24/48; 0 = from the other leg */
+	uint16_t flags;		/* MR_CODEC_F_* (lib/codec/codec-t.h): Opus FEC, stereo, DTMF detect/tones */
+	uint32_t opus_bitrate;	/* bit/s (maxaveragebitrate); 0 = chosen from the bandwidth */
+	uint8_t pad[32];	/* zero */
+};
+
 /* Install or modify one flow: one direction of one stream. */
 struct mr_flow_spec {
 	struct mr_flow_key key;
@@ -100,7 +126,10 @@ struct mr_flow_spec {
 	uint64_t call_hash;		/* groups the flows of one call (capture, dumps) */
 	struct mr_srtp_spec srtp_in;	/* unprotect what arrives */
 	struct mr_srtp_spec srtp_out;	/* protect what leaves */
-	uint8_t reserved[48];		/* transcoding spec, later */
+	union {
+		uint8_t reserved[48];
+		struct mr_transcode_spec transcode; /* with MR_FLOW_F_TRANSCODE */
+	};
 };
 
 struct mr_msg_hello {
@@ -160,6 +189,7 @@ static_assert(sizeof(struct mr_ip) == 20, "mr_ip layout");
 static_assert(sizeof(struct mr_sockaddr) == 24, "mr_sockaddr layout");
 static_assert(sizeof(struct mr_flow_key) == 24, "mr_flow_key layout");
 static_assert(sizeof(struct mr_srtp_spec) == 64, "mr_srtp_spec layout");
+static_assert(sizeof(struct mr_transcode_spec) == 48, "mr_transcode_spec layout");
 static_assert(sizeof(struct mr_flow_spec) == 328, "mr_flow_spec layout");
 static_assert(sizeof(struct mr_msg_hdr) == 24, "mr_msg_hdr layout");
 static_assert(sizeof(struct mr_msg) == MR_MSG_SIZE, "mr_msg layout");

@@ -13,6 +13,7 @@
 #include "codec_sig.h"
 #include "mr_check.h"
 #include "rtp/rtp.h"
+#include "shm/msg-t.h"
 
 #define SSRC_IN 0x11223344u
 #define SSRC_OUT 0xa5a5a5a5u
@@ -960,6 +961,99 @@ START_TEST(test_dtmf_to_tone)
 }
 END_TEST
 
+/* ---------------------------------------------------------- flow spec, RTCP */
+
+START_TEST(test_spec)
+{
+	struct mr_flow_spec fs;
+	struct mr_codec_params p;
+	struct mr_codec_xc *x;
+	struct mr_codec_xc_info info;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.flags = MR_FLOW_F_TRANSCODE;
+	fs.transcode = (struct mr_transcode_spec){
+		.in_codec = MR_CODEC_OPUS, .out_codec = MR_CODEC_PCMA, .in_pt = 96, .out_pt = 8,
+		.in_te_pt = 101, .out_te_pt = MR_CODEC_PT_NONE, .in_cn_pt = MR_CODEC_PT_NONE,
+		.out_ptime = 30, .opus_complexity = 0xff, .opus_max_bw = 0, .flags = 0,
+	};
+	/* The spec is the reserved bytes: nothing else of the flow spec moved. */
+	ck_assert_ptr_eq((void *)&fs.transcode, (void *)fs.reserved);
+	ck_assert_int_eq(mr_codec_params_from_spec(&fs.transcode, 77, 5, 9, &p), 0);
+	ck_assert_uint_eq(p.ssrc, 77);
+	ck_assert_uint_eq(p.in_te_pt, 101);
+	x = mr_codec_xc_get(pool, &p);
+	ck_assert_ptr_nonnull(x);
+	mr_codec_xc_info_get(x, &info);
+	ck_assert_uint_eq(info.pcm_rate, 8000);
+	ck_assert_uint_eq(info.out_frame, 240);
+	ck_assert(info.dtmf_tones);
+	fs.transcode.out_ptime = 25;
+	ck_assert_int_eq(mr_codec_params_from_spec(&fs.transcode, 77, 5, 9, &p), -EINVAL);
+	fs.transcode.out_ptime = 20;
+	fs.transcode.in_codec = 9;	/* unknown id */
+	ck_assert_int_eq(mr_codec_params_from_spec(&fs.transcode, 77, 5, 9, &p), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_rtcp)
+{
+	struct src s = src_make(8000, 0.2, 3400);
+	struct mr_codec_params p = params(MR_CODEC_PCMU, 0, MR_CODEC_OPUS, PT_OPUS, 20);
+	struct mr_codec_xc *x = mr_codec_xc_get(pool, &p);
+	struct enc e = enc_make(MR_CODEC_PCMU, 8000, 0);
+	struct cap *c = cap_new();
+	struct mr_rtcp_rb rb = { .ssrc = SSRC_IN, .fraction_lost = 12, .cumulative_lost = -3,
+				 .ext_highest_seq = 0x10005, .jitter = 40, .lsr = 0x12345678,
+				 .dlsr = 0x10000 };
+	struct mr_rtcp_info info;
+	uint8_t buf[400];
+	uint64_t octets = 0;
+	int len;
+
+	/* Nothing sent yet: an RR, with the CNAME. */
+	len = mr_codec_xc_rtcp(x, 1ull << 40, 0, &rb, "mrelay@example", buf, sizeof(buf));
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(len % 4, 0);
+	ck_assert_int_eq(mr_rtcp_parse(buf, (size_t)len, &info), 2);
+	ck_assert(!info.has_sr);
+	ck_assert_uint_eq(info.first_pt, MR_RTCP_RR);
+	ck_assert_uint_eq(info.ssrc, SSRC_OUT);
+
+	feed(x, &s, &e, 0, 8000, 20, NULL, c);
+	for (unsigned i = 0; i < c->n; i++)
+		octets += c->p[i].len - 12u;
+	len = mr_codec_xc_rtcp(x, 0x0102030405060708ull, 10000, &rb, "mrelay@example", buf,
+			       sizeof(buf));
+	ck_assert_int_eq(mr_rtcp_parse(buf, (size_t)len, &info), 2);
+	ck_assert(info.has_sr);
+	ck_assert_uint_eq(info.ssrc, SSRC_OUT);
+	ck_assert_uint_eq(info.ntp_ts, 0x0102030405060708ull);
+	ck_assert_uint_eq(info.sender_packets, c->n);
+	ck_assert_uint_eq(info.sender_octets, octets);
+	/* 10 frames sent from 0xfffff000, 10 ms later. */
+	ck_assert_uint_eq(info.rtp_ts, 0xfffff000u + 10 * 960 + 480);
+	ck_assert_uint_eq(info.n_rb, 1);
+	ck_assert_uint_eq(info.rb[0].ssrc, SSRC_IN);
+	ck_assert_uint_eq(info.rb[0].fraction_lost, 12);
+	ck_assert_int_eq(info.rb[0].cumulative_lost, -3);
+	ck_assert_uint_eq(info.rb[0].ext_highest_seq, 0x10005);
+	ck_assert_uint_eq(info.rb[0].jitter, 40);
+	ck_assert_uint_eq(info.rb[0].lsr, 0x12345678);
+	ck_assert_uint_eq(info.rb[0].dlsr, 0x10000);
+	/* No report block; bad CNAME; too small. */
+	len = mr_codec_xc_rtcp(x, 1, 0, NULL, "a", buf, sizeof(buf));
+	ck_assert_int_eq(len, 28 + 12);
+	ck_assert_int_eq(mr_rtcp_parse(buf, (size_t)len, &info), 2);
+	ck_assert_uint_eq(info.n_rb, 0);
+	ck_assert_int_eq(mr_codec_xc_rtcp(x, 1, 0, NULL, "", buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(mr_codec_xc_rtcp(x, 1, 0, &rb, "abc", buf, 60), -ENOSPC);
+	free(c);
+	free(s.pcm);
+	enc_free(&e);
+}
+END_TEST
+
 static Suite *codec_suite(void)
 {
 	Suite *s = suite_create("codec");
@@ -1000,6 +1094,12 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_dtmf_rfc4733_pcaps);
 	tcase_add_test(tc, test_dtmf_inband);
 	tcase_add_test(tc, test_dtmf_to_tone);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flow");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_spec);
+	tcase_add_test(tc, test_rtcp);
 	suite_add_tcase(s, tc);
 	return s;
 }
