@@ -24,6 +24,12 @@ static bool is_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
+/* -v for 1 <= v <= 2^63, without a conversion out of int64's range. */
+static int64_t neg_i64(uint64_t v)
+{
+	return -(int64_t)(v - 1) - 1;
+}
+
 /*
  * Canonical integer between buf[*pos] (just after 'i') and its 'e'.
  * Magnitudes are accumulated unsigned with an explicit limit, so nothing
@@ -59,10 +65,7 @@ static int parse_int(const uint8_t *buf, size_t len, size_t *pos, int64_t *out,
 		return fail(why, "malformed integer", -EBADMSG);
 	if (neg && v == 0)
 		return fail(why, "negative zero integer", -EBADMSG);
-	/* -2^63 has no positive int64 counterpart: negate in unsigned. */
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	if (neg && v == (uint64_t)INT64_MAX + 1)
-		*out = INT64_MIN;
+	*out = neg ? neg_i64(v) : (int64_t)v;
 	*pos = p + 1;
 	return 0;
 }
@@ -293,10 +296,8 @@ int mr_bencode_node_int(const struct mr_bencode_node *n, int64_t *out)
 	rc = mr_str_to_u64(s, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &v);
 	if (rc < 0)
 		return rc;
-	if (neg)
-		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-	else
-		*out = (int64_t)v;
+	/* "-0" is 0 here: a string, not a bencode integer. */
+	*out = neg && v ? neg_i64(v) : (int64_t)v;
 	return 0;
 }
 

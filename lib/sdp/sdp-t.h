@@ -262,7 +262,8 @@ struct mr_sdp_edit_media {
 	 * Remove every attribute of these kinds (MR_SDP_ATTR_BIT(...) ORed;
 	 * the OTHER bit is ignored): e.g. fingerprint and setup when DTLS-SRTP
 	 * is terminated here. Lines written by set_rtcp, dir and
-	 * replace_crypto are not subject to it.
+	 * replace_crypto, and an a=rtcp-mux kept by add_rtcp_mux, are not
+	 * subject to it.
 	 */
 	uint64_t drop_kinds;
 };

@@ -48,7 +48,7 @@ static bool next_tok(struct mr_str *rest, struct mr_str *tok)
 	return true;
 }
 
-/* *rest without its leading spaces. */
+/* s without its leading spaces. */
 static struct mr_str skip_spaces(struct mr_str s)
 {
 	while (s.len && s.p[0] == ' ') {
@@ -89,7 +89,26 @@ static int to_u32(struct mr_str s, uint32_t max, uint32_t *out)
 	return rc;
 }
 
-/* "IN IP4|IP6 <address>[/suffix]" in three tokens from *rest. */
+/* "/<digits>" once or twice. */
+static bool good_suffix(struct mr_str s)
+{
+	struct mr_str part, rest;
+	unsigned parts = 0;
+	uint64_t v;
+
+	s = mr_str_make(s.p + 1, s.len - 1);
+	for (;;) {
+		bool more = split_at(s, '/', &part, &rest);
+
+		if (++parts > 2 || mr_str_to_u64(part, UINT32_MAX, &v) < 0)
+			return false;
+		if (!more)
+			return true;
+		s = rest;
+	}
+}
+
+/* "IN IP4|IP6 <address>[/suffix]" in three tokens from rest. */
 static int parse_conn(struct mr_str rest, struct mr_sdp_conn *c, bool allow_suffix,
 		      const char **why)
 {
@@ -110,11 +129,10 @@ static int parse_conn(struct mr_str rest, struct mr_sdp_conn *c, bool allow_suff
 	} else {
 		return BAD("unsupported address type");
 	}
-	split_at(c->address, '/', &c->address, &c->suffix);
-	if (c->suffix.len) {
-		/* Keep the slice of the suffix including its first '/'. */
+	if (split_at(c->address, '/', &c->address, &c->suffix)) {
+		/* Multicast "/ttl[/count]" or "/count", kept with its first '/'. */
 		c->suffix = mr_str_make(c->suffix.p - 1, c->suffix.len + 1);
-		if (!allow_suffix)
+		if (!allow_suffix || !good_suffix(c->suffix))
 			return BAD("malformed connection address");
 	}
 	if (mr_ip_parse_n(c->address.p, c->address.len, &c->ip) < 0)
@@ -167,12 +185,13 @@ static enum mr_sdp_proto classify_proto(struct mr_str p)
 static int parse_media(struct mr_str rest, struct mr_sdp_media *m, const char **why)
 {
 	struct mr_str port, count, tok;
+	bool has_count;
 	uint32_t v;
 	int rc;
 
 	if (!next_tok(&rest, &m->type) || !next_tok(&rest, &port) || !next_tok(&rest, &m->proto))
 		return BAD("malformed m= line");
-	split_at(port, '/', &m->port_str, &count);
+	has_count = split_at(port, '/', &m->port_str, &count);
 	rc = to_u32(m->port_str, 65535, &v);
 	if (rc == -ERANGE)
 		return BAD("m= port out of range");
@@ -180,8 +199,7 @@ static int parse_media(struct mr_str rest, struct mr_sdp_media *m, const char **
 		return BAD("m= port is not a number");
 	m->port = (uint16_t)v;
 	m->port_count = 1;
-	if (count.p != m->port_str.p + m->port_str.len) {
-		/* A '/' was present: the count must be a number, 1..65535. */
+	if (has_count) {
 		if (to_u32(count, 65535, &v) < 0 || v == 0)
 			return BAD("bad m= port count");
 		m->port_count = (uint16_t)v;

@@ -224,12 +224,21 @@ static bool good_token(struct mr_str s)
 	return true;
 }
 
+/* Field by field: padding bytes of a caller's struct need not be zero. */
+static bool edit_media_is_empty(const struct mr_sdp_edit_media *em)
+{
+	return em->conn_addr.len == 0 && !em->set_port && em->proto.len == 0 &&
+	       !em->set_rtcp && em->rtcp_addr.len == 0 && !em->drop_rtcp &&
+	       !em->add_rtcp_mux && !em->drop_rtcp_mux && !em->drop_ice &&
+	       em->dir == MR_SDP_DIR_UNSET && !em->replace_crypto &&
+	       em->n_crypto_lines == 0 && em->n_add_attrs == 0 && em->drop_kinds == 0;
+}
+
 static int check_edit(const struct mr_sdp *sdp, const struct mr_sdp_edit *e, const char **why)
 {
-	static const struct mr_sdp_edit_media zero;
 	struct mr_ip ip;
 
-	if (!good_addr(e->origin_addr, e->origin_af, &ip) || !clean(e->origin_addr))
+	if (!good_addr(e->origin_addr, e->origin_af, &ip))
 		goto bad_addr;
 	if (!good_addr(e->conn_addr, e->conn_af, &ip))
 		goto bad_addr;
@@ -239,7 +248,7 @@ static int check_edit(const struct mr_sdp *sdp, const struct mr_sdp_edit *e, con
 		const struct mr_sdp_edit_media *em = &e->media[i];
 
 		if (i >= sdp->n_media) {
-			if (memcmp(em, &zero, sizeof(zero)) != 0) {
+			if (!edit_media_is_empty(em)) {
 				if (why)
 					*why = "edit for a media that does not exist";
 				return -EINVAL;
@@ -409,8 +418,10 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 				crypto_done = true;
 				continue;
 			}
-			/* After the replacements: what an edit writes is never dropped. */
-			if ((em->drop_ice && mr_sdp_attr_is_ice(a)) || dropped(em->drop_kinds, a))
+			/* After the replacements: what an edit writes or asks to keep
+			 * is never dropped. */
+			if (!(a->kind == MR_SDP_ATTR_RTCP_MUX && em->add_rtcp_mux) &&
+			    ((em->drop_ice && mr_sdp_attr_is_ice(a)) || dropped(em->drop_kinds, a)))
 				continue;
 		}
 		begin_line(o);

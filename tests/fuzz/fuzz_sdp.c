@@ -76,6 +76,8 @@ static void make_edit(struct mr_sdp_edit *e, const uint8_t *data, size_t size)
 			em->add_attrs = extra;
 			em->n_add_attrs = 1;
 		}
+		/* Any kinds: what the edit sets must survive them. */
+		em->drop_kinds = (b & 0x10000) ? (uint64_t)b * 0x9e3779b97f4a7c15ull : 0;
 		/* Only RTP formats stay valid under an RTP proto. */
 		if (sdp.media[k].is_rtp && (b & 0x8000))
 			em->proto = MR_STR_LIT("RTP/SAVP");

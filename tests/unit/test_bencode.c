@@ -270,6 +270,12 @@ START_TEST(lookup_numbers)
 	ck_assert_int_eq(mr_bencode_node_int(&nd, &n), -ERANGE);
 	nd.str = mr_str_cstr("-9223372036854775809");
 	ck_assert_int_eq(mr_bencode_node_int(&nd, &n), -ERANGE);
+	nd.str = mr_str_cstr("-0");
+	ck_assert_int_eq(mr_bencode_node_int(&nd, &n), 0);
+	ck_assert_int_eq(n, 0);
+	nd.str = mr_str_cstr("-1");
+	ck_assert_int_eq(mr_bencode_node_int(&nd, &n), 0);
+	ck_assert_int_eq(n, -1);
 	nd.str = mr_str_cstr("-");
 	ck_assert_int_eq(mr_bencode_node_int(&nd, &n), -EINVAL);
 	nd.str = mr_str_cstr(" 1");

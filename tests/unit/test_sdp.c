@@ -570,6 +570,21 @@ START_TEST(bad_conn)
 		   "malformed connection address");
 	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 1.2.3.4 x\r\n", -EBADMSG,
 		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 224.2.1.1/\r\n", -EBADMSG,
+		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 224.2.1.1/x\r\n", -EBADMSG,
+		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 224.2.1.1/127/\r\n", -EBADMSG,
+		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 224.2.1.1/127/3/4\r\n", -EBADMSG,
+		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP4 224.2.1.1//3\r\n", -EBADMSG,
+		   "malformed connection address");
+	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\na=rtcp:5001 IN IP4 224.2.1.1/127\r\n", -EBADMSG,
+		   "bad a=rtcp address");
+	parse_ok(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IP6 ff15::101/3\r\n");
+	ck_assert(str_is(sdp.media[0].conn.suffix, "/3"));
+	ck_assert(str_is(sdp.media[0].conn.address, "ff15::101"));
 	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=ATM NSAP 47.0091\r\n", -EBADMSG,
 		   "unsupported network type");
 	assert_bad(HDR "m=audio 1 RTP/AVP 0\r\nc=IN IPX 1.2.3.4\r\n", -EBADMSG,
@@ -1017,6 +1032,21 @@ START_TEST(write_crypto_and_rtcp)
 		"a=rtcp-mux\r\n"
 		"a=crypto:1 AEAD_AES_256_GCM inline:CCCC\r\n"
 		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:DDDD\r\n");
+	/* drop_kinds does not remove what the edit writes or keeps. */
+	parse_ok(in);
+	mr_sdp_edit_init(&e);
+	e.media[0].add_rtcp_mux = true;
+	e.media[0].set_rtcp = true;
+	e.media[0].rtcp_port = 2001;
+	e.media[0].dir = MR_SDP_DIR_SENDONLY;
+	e.media[0].drop_kinds = MR_SDP_ATTR_BIT(MR_SDP_ATTR_RTCP_MUX) |
+				MR_SDP_ATTR_BIT(MR_SDP_ATTR_RTCP) |
+				MR_SDP_ATTR_BIT(MR_SDP_ATTR_SENDONLY) |
+				MR_SDP_ATTR_BIT(MR_SDP_ATTR_CRYPTO);
+	assert_write(&e, HDR "m=audio 1000 RTP/SAVP 0\r\n"
+		     "a=rtcp-mux\r\n"
+		     "a=rtcp:2001\r\n"
+		     "a=sendonly\r\n");
 	/* Drop mux and rtcp; keys kept when replace_crypto is off. */
 	parse_ok(in);
 	mr_sdp_edit_init(&e);
