@@ -44,7 +44,7 @@ int ctl_ng_open(struct ctl *c)
 	const struct mr_sockaddr *la = &c->cfg->ctl.listen_ng;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, one = 1;
+	int fd, one = 1, bufsz = 8 << 20;
 
 	c->ng.fd = -1;
 	c->ng.rx = malloc(NG_MAX_DGRAM + 1);
@@ -75,6 +75,15 @@ int ctl_ng_open(struct ctl *c)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/*
+	 * A proxy with many workers sends bursts: room for thousands of
+	 * requests, so that none is dropped before it is read (the proxy's
+	 * retransmission would still recover it, but late).
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		int rc = -errno;
 

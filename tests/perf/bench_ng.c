@@ -5,7 +5,9 @@
  * the shm command ring and waiting for the acks. The dataplane is the real
  * mrelay-dataplane when --dataplane is given (net_null vdev, --no-huge);
  * otherwise this program creates the shm region and acks every command from
- * a thread, as the dataplane's main lcore does, and says so.
+ * a thread, as the dataplane's main lcore does, and says so. With
+ * --rtpengine PATH the same client drives rtpengine (userspace, one thread)
+ * instead: the baseline measured in the same run.
  *
  * Prints: calls=<n> seconds=<s> calls_per_s=<x> control_cpu_s=<c>
  *         calls_per_control_cpu_s=<y> dataplane=<real|inline>
@@ -134,21 +136,22 @@ int main(int argc, char **argv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "control-cpu", required_argument, NULL, 'C' },
+		{ "rtpengine", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *control = NULL, *dataplane = NULL;
+	const char *control = NULL, *dataplane = NULL, *rtpengine = NULL;
 	unsigned calls = 20000, window = 16, port = 0;
 	int ctl_cpu = -1;
 	char inst[32], ini[128], buf[4096], rbuf[65536];
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	pid_t ctl_pid, dp_pid = 0;
 	pthread_t th;
-	unsigned *stage, next = 0, done = 0, errors = 0;
+	unsigned *stage, next = 0, done = 0, errors = 0, silent = 0, retrans = 0;
 	double t0, t1, c0, c1;
 	int fd, c, status;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "c:d:n:w:p:C:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:n:w:p:C:r:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': control = optarg; break;
 		case 'd': dataplane = optarg; break;
@@ -156,13 +159,14 @@ int main(int argc, char **argv)
 		case 'w': window = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'p': port = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'C': ctl_cpu = atoi(optarg); break;
+		case 'r': rtpengine = optarg; break;
 		default:
 			fprintf(stderr, "usage: bench-ng --control PATH [--dataplane PATH] [-n calls] [-w window]\n");
 			return 2;
 		}
 	}
-	if (control == NULL || calls == 0 || window == 0 || window > 1024) {
-		fprintf(stderr, "bench-ng: --control PATH required\n");
+	if ((control == NULL && rtpengine == NULL) || calls == 0 || window == 0 || window > 1024) {
+		fprintf(stderr, "bench-ng: --control PATH (or --rtpengine PATH) required\n");
 		return 2;
 	}
 	if (port == 0)
@@ -179,7 +183,9 @@ int main(int argc, char **argv)
 		inst, port, inst);
 	fclose(f);
 
-	if (dataplane) {
+	if (rtpengine) {
+		/* The baseline: rtpengine in userspace, same requests, same client. */
+	} else if (dataplane) {
 		dp_pid = fork();
 		if (dp_pid == 0) {
 			char prefix[64];
@@ -224,6 +230,17 @@ int main(int argc, char **argv)
 			CPU_SET(ctl_cpu, &set);
 			sched_setaffinity(0, sizeof(set), &set);
 		}
+		if (rtpengine) {
+			char ng[64];
+
+			snprintf(ng, sizeof(ng), "--listen-ng=127.0.0.1:%u", port);
+			freopen("/dev/null", "w", stderr);
+			execl(rtpengine, rtpengine, "--foreground", "--log-stderr", "--log-level=3",
+			      "--interface=127.0.0.1", ng, "--table=-1", "--port-min=10000",
+			      "--port-max=59999", "--delete-delay=0", "--no-redis-required",
+			      "--num-threads=1", (char *)NULL);
+			_exit(127);
+		}
 		execl(control, control, "--config", ini, "--log-level", "warning", (char *)NULL);
 		_exit(127);
 	}
@@ -232,6 +249,12 @@ int main(int argc, char **argv)
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	{
+		int sz = 8 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	/* Wait until control answers offers (the dataplane attached). */
 	for (int tries = 0;; tries++) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -272,10 +295,28 @@ int main(int argc, char **argv)
 		unsigned i, s, run;
 		ssize_t r;
 
-		if (poll(&pf, 1, 5000) != 1) {
-			fprintf(stderr, "bench-ng: no reply for 5 s (%u calls done)\n", done);
+		if (poll(&pf, 1, 500) != 1 && ++silent < 10) {
+			/* Like a proxy: send what is outstanding again, same cookies. */
+			for (unsigned j = 0; j < next; j++) {
+				if (stage[j] < 3) {
+					int n = build(buf, sizeof(buf), j, stage[j], 0);
+
+					send(fd, buf, (size_t)n, 0);
+					retrans++;
+				}
+			}
+			continue;
+		}
+		if (silent >= 10) {
+			unsigned st[4] = { 0 };
+
+			for (unsigned j = 0; j < next; j++)
+				st[stage[j]]++;
+			fprintf(stderr, "bench-ng: no reply for 5 s after retransmissions (%u calls done; waiting: %u offers, "
+				"%u answers, %u deletes)\n", done, st[0], st[1], st[2]);
 			goto fail;
 		}
+		silent = 0;
 		r = recv(fd, rbuf, sizeof(rbuf) - 1, 0);
 		if (r <= 0)
 			continue;
@@ -302,16 +343,17 @@ int main(int argc, char **argv)
 	t1 = now_s();
 	c1 = proc_cpu_s(ctl_pid);
 	printf("calls=%u seconds=%.3f calls_per_s=%.0f control_cpu_s=%.3f calls_per_control_cpu_s=%.0f "
-	       "errors=%u window=%u dataplane=%s\n",
+	       "errors=%u retransmits=%u window=%u dataplane=%s\n",
 	       calls, t1 - t0, calls / (t1 - t0), c1 - c0,
-	       c1 - c0 > 0 ? calls / (c1 - c0) : 0.0, errors, window, dataplane ? "real" : "inline");
+	       c1 - c0 > 0 ? calls / (c1 - c0) : 0.0, errors, retrans, window,
+	       rtpengine ? "rtpengine" : dataplane ? "real" : "inline");
 	free(stage);
 	kill(ctl_pid, SIGTERM);
 	waitpid(ctl_pid, &status, 0);
 	if (dp_pid > 0) {
 		kill(dp_pid, SIGTERM);
 		waitpid(dp_pid, NULL, 0);
-	} else {
+	} else if (!rtpengine) {
 		stop_acker = true;
 		pthread_join(th, NULL);
 		mr_shm_detach(&region);
@@ -324,7 +366,7 @@ fail:
 	if (dp_pid > 0) {
 		kill(dp_pid, SIGTERM);
 		waitpid(dp_pid, NULL, 0);
-	} else {
+	} else if (!rtpengine) {
 		stop_acker = true;
 		pthread_join(th, NULL);
 		mr_shm_detach(&region);

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The real mrelay-control and the real mrelay-dataplane (net_null, --no-huge):
+ng over UDP before the dataplane exists (errors, no hang), then offer, answer,
+query, list, statistics, a retransmitted cookie, delete; a dataplane restart
+(control re-programs the live call: a re-INVITE modifies its flows in the new
+dataplane); SIGTERM. TAP on stdout.
+
+  test_ng.py MRELAY-DATAPLANE MRELAY-CONTROL
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ngcli import bdecode, bencode  # noqa: E402
+
+EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
+
+n = 0
+failed = 0
+
+
+def ok(cond, desc, diag=None):
+    global n, failed
+    n += 1
+    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
+    if not cond:
+        failed += 1
+        for line in str(diag or '').splitlines()[:30]:
+            print('# ' + line, flush=True)
+    return cond
+
+
+def skip(desc, why):
+    global n
+    n += 1
+    print(f'ok {n} - {desc} # SKIP {why}', flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Ng:
+    def __init__(self, port):
+        self.addr = ('127.0.0.1', port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(3.0)
+        self.seq = 0
+
+    def raw(self, cookie, msg):
+        """Send one datagram; the reply's bytes (None on timeout)."""
+        self.sock.sendto(cookie.encode() + b' ' + bencode(msg), self.addr)
+        try:
+            while True:
+                data, _ = self.sock.recvfrom(65535)
+                if data.startswith(cookie.encode() + b' '):
+                    return data
+        except socket.timeout:
+            return None
+
+    def __call__(self, msg):
+        self.seq += 1
+        data = self.raw(f'e2e{os.getpid()}_{self.seq}', msg)
+        if data is None:
+            return {'result': 'timeout'}
+        return bdecode(data.partition(b' ')[2])
+
+
+SDP_A = ('v=0\r\no=alice 1 1 IN IP4 198.18.0.10\r\ns=-\r\nc=IN IP4 198.18.0.10\r\nt=0 0\r\n'
+         'm=audio 40000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n')
+SDP_B = ('v=0\r\no=bob 1 1 IN IP4 198.18.0.20\r\ns=-\r\nc=IN IP4 198.18.0.20\r\nt=0 0\r\n'
+         'm=audio 50000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n')
+SDP_A2 = SDP_A.replace('198.18.0.10', '198.18.0.11').replace('40000', '40010')
+
+
+def main():
+    dp_bin, ctl_bin = sys.argv[1], sys.argv[2]
+    inst = f'ng{os.getpid()}'
+    work = tempfile.mkdtemp(prefix='mr-ng-')
+    port = free_port()
+    ini = os.path.join(work, 'mrelay.ini')
+    with open(ini, 'w') as f:
+        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
+                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
+                f'ack-timeout = 1000\n'
+                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n')
+    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
+    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    procs = []
+
+    def start_dp():
+        p = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *EAL, '--file-prefix', inst, '-l', '0'],
+                             stdout=dp_log, stderr=subprocess.STDOUT)
+        procs.append(p)
+        return p
+
+    def logs():
+        ctl_log.flush()
+        dp_log.flush()
+        ctl_log.seek(0)
+        dp_log.seek(0)
+        return 'control:\n' + ctl_log.read()[-3000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+
+    ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+    procs.append(ctl)
+    ng = Ng(port)
+    try:
+        r = {'result': 'timeout'}
+        for _ in range(50):
+            r = ng({'command': 'ping'})
+            if r.get('result') == 'pong':
+                break
+            time.sleep(0.1)
+        ok(r.get('result') == 'pong', 'control answers ping with no dataplane', logs())
+        t0 = time.monotonic()
+        r = ng({'command': 'offer', 'call-id': 'early', 'from-tag': 'ft', 'sdp': SDP_A})
+        ok(r.get('result') == 'error' and 'dataplane' in str(r.get('error-reason')),
+           'offer without a dataplane is an error with a reason', r)
+        ok(time.monotonic() - t0 < 3, 'and it comes at once, not after a hang')
+
+        dp = start_dp()
+        r = {}
+        for _ in range(150):
+            if dp.poll() is not None:
+                break
+            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A,
+                    'flags': ['trust-address'], 'replace': ['origin']})
+            if r.get('result') == 'ok':
+                break
+            time.sleep(0.2)
+        if dp.poll() is not None and r.get('result') != 'ok':
+            skip('offer once the dataplane is up', 'this build has no runnable dataplane yet')
+            return
+        ok(r.get('result') == 'ok', 'offer once the dataplane is up (control attached by itself)',
+           str(r) + logs())
+        sdp = r.get('sdp', '')
+        ok('c=IN IP4 198.18.0.1\r\n' in sdp and 'o=alice 1 1 IN IP4 198.18.0.1\r\n' in sdp,
+           'offer SDP carries our address (c= and o=)', sdp)
+        mport = int(sdp.split('m=audio ')[1].split(' ')[0]) if 'm=audio ' in sdp else 0
+        ok(30000 <= mport <= 30998 and mport % 2 == 0, f'offer SDP port {mport} from the range')
+
+        ans = {'command': 'answer', 'call-id': 'c1', 'from-tag': 'ft', 'to-tag': 'tt', 'sdp': SDP_B}
+        cookie = f'retx{os.getpid()}'
+        first = ng.raw(cookie, ans)
+        r = bdecode(first.partition(b' ')[2]) if first else {}
+        ok(r.get('result') == 'ok' and 'c=IN IP4 198.18.0.1\r\n' in r.get('sdp', ''), 'answer', r)
+        again = ng.raw(cookie, ans)
+        ok(again == first, 'a retransmitted answer gets the same reply bytes')
+
+        r = ng({'command': 'query', 'call-id': 'c1'})
+        tags = r.get('tags', {})
+        ok(r.get('result') == 'ok' and 'ft' in tags and 'tt' in tags and 'RTP' in r.get('totals', {}),
+           'query reports both tags and totals', r)
+        st = tags.get('ft', {}).get('medias', [{}])[0].get('streams', [{}])[0].get('stats', {})
+        ok('packets' in st and 'packets lost' in st and 'jitter' in st,
+           'query has per-stream packets, loss and jitter', st)
+        r = ng({'command': 'list'})
+        ok(r.get('result') == 'ok' and r.get('calls') == ['c1'], 'list', r)
+        r = ng({'command': 'statistics'})
+        cur = r.get('statistics', {}).get('currentstatistics', {})
+        ok(cur.get('sessionsown') == 1, 'statistics counts the session', r)
+
+        # The dataplane restarts: control re-programs the live call.
+        dp.send_signal(signal.SIGTERM)
+        dp.wait(timeout=20)
+        dp = start_dp()
+        r = {}
+        for _ in range(100):
+            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'to-tag': 'tt', 'sdp': SDP_A2})
+            if r.get('result') == 'ok':
+                break
+            time.sleep(0.2)
+        ok(r.get('result') == 'ok' and f'm=audio {mport} ' in r.get('sdp', ''),
+           're-INVITE after a dataplane restart modifies the re-programmed flows (same port)',
+           str(r) + logs())
+        ok('re-programmed' in logs(), 'control logged the re-programming')
+
+        r = ng({'command': 'delete', 'call-id': 'c1', 'from-tag': 'ft'})
+        ok(r.get('result') == 'ok' and 'totals' in r, 'delete reports statistics', r)
+        r = ng({'command': 'list'})
+        ok(r.get('calls') == [], 'no call left', r)
+        r = ng({'command': 'delete', 'call-id': 'c1', 'from-tag': 'ft'})
+        ok(r.get('result') == 'error', 'deleting it again is an error', r)
+        r = ng({'command': 'offer', 'call-id': 'bad', 'from-tag': 'ft', 'sdp': 'v=0\r\n'})
+        ok(r.get('result') == 'error' and r.get('error-reason'), 'bad SDP: error with a reason', r)
+
+        ctl.send_signal(signal.SIGTERM)
+        try:
+            rc = ctl.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        ok(rc == 0, 'control exits 0 on SIGTERM', logs())
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        print(f'1..{n}', flush=True)
+
+
+main()
+sys.exit(1 if failed else 0)
