@@ -103,12 +103,13 @@ fi
 # Everything that reaches the callee's media port, and the SIP at both ends.
 mr_capture "$MR_NS_B" cap_b "udp port 5060 or udp dst port $CALLEE_PORT" ||
   bail "tshark captures in the callee's namespace"
-mr_capture "$MR_NS_A" cap_a "udp port 5060 or udp src port $CALLER_PORT" ||
+mr_capture "$MR_NS_A" cap_a "udp port 5060 or udp port $CALLER_PORT" ||
   bail "tshark captures in the caller's namespace"
 
-# The callee: sipp answers with its media at $MR_B_IP:$CALLEE_PORT.
+# The callee: sipp answers with its media at $MR_B_IP:$CALLEE_PORT and sends
+# back every RTP packet it gets there (-rtp_echo), from that port.
 (cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas.xml" -i "$MR_B_IP" -p 5060 \
-  -mi "$MR_B_IP" -mp "$CALLEE_PORT" -m 1 -nostdin -timeout 40s -timeout_error \
+  -mi "$MR_B_IP" -mp "$CALLEE_PORT" -rtp_echo -m 1 -nostdin -timeout 40s -timeout_error \
   -trace_err -trace_msg) >"$work/uas.log" 2>&1 &
 uas_pid=$!
 MR_PIDS+=("$uas_pid"); MR_PID_NAMES+=(uas)
@@ -209,6 +210,17 @@ if [ $mode = relay ]; then
 fi
 check "sequence numbers as in g711a.pcap" \
   [ "$(awk '{print $5}' "$work/recv.rtp" | sha256sum)" = "$(awk '{print $5}' "$work/pcap.rtp" | sha256sum)" ]
+
+# The way back: the callee's echo reaches the caller, from the address and
+# port of the caller's 200 OK.
+rtp_fields "$work/cap_a.pcap" "ip.dst == $MR_A_IP && udp.dstport == $CALLER_PORT" >"$work/back.rtp"
+back=$(wc -l <"$work/back.rtp")
+echo "# RTP back: echoed by the callee and received by the caller $back"
+check "the caller received the callee's echo of every packet ($back of $want)" [ "$back" = "$want" ]
+check "every echoed packet came from ${a_sdp_ip:-none} ${a_sdp_port:-none} (the caller's 200 OK)" \
+  all_match "$work/back.rtp" '$1 " " $2' "${a_sdp_ip:-x} ${a_sdp_port:-x}"
+check "echoed payload bytes identical to g711a.pcap's, in order" \
+  [ "$(awk '{print $6}' "$work/back.rtp" | sha256sum | cut -c1-16)" = "$want_hash" ]
 
 if [ $mode = relay ]; then
   klog=$work/kamailio.log
