@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <srtp2/auth.h>
 #include <srtp2/crypto_types.h>
@@ -430,4 +431,72 @@ int dp_srtp_verify(struct dp_srtp *s, const uint8_t *pkt, unsigned len, bool rtc
 		return -EMSGSIZE;
 	memcpy(scratch, pkt, len);
 	return dp_srtp_unprotect(s, scratch, &l, rtcp);
+}
+
+/* ---- sharing a session across a flow's modifies (main lcore) ---- */
+
+static int spec_fingerprint(const struct mr_srtp_spec *spec, bool outbound, uint8_t fp[32])
+{
+	uint8_t buf[8 + sizeof(spec->key)];
+	unsigned n = 32;
+	int ok;
+
+	buf[0] = spec->suite;
+	buf[1] = spec->key_len;
+	buf[2] = spec->flags;
+	buf[3] = spec->mki_len;
+	buf[4] = (uint8_t)(spec->mki >> 24);
+	buf[5] = (uint8_t)(spec->mki >> 16);
+	buf[6] = (uint8_t)(spec->mki >> 8);
+	buf[7] = (uint8_t)spec->mki;
+	buf[0] |= outbound ? 0x80 : 0;
+	memcpy(buf + 8, spec->key, sizeof(spec->key));
+	ok = EVP_Digest(buf, sizeof(buf), fp, &n, EVP_sha256(), NULL);
+	mr_memzero_explicit(buf, sizeof(buf));
+	return ok == 1 && n == 32 ? 0 : -EIO;
+}
+
+struct dp_srtp *dp_srtp_session_get(struct mr_srtp_spec *spec, bool outbound,
+				    struct dp_srtp *cur, int *rc)
+{
+	uint8_t fp[32];
+	struct dp_srtp *s;
+
+	*rc = 0;
+	if (spec->suite == MR_SRTP_SUITE_NONE) {
+		mr_memzero_explicit(spec->key, sizeof(spec->key));
+		return NULL;
+	}
+	*rc = spec_fingerprint(spec, outbound, fp);
+	if (*rc) {
+		mr_memzero_explicit(spec->key, sizeof(spec->key));
+		return NULL;
+	}
+	if (cur && cur->ctx && memcmp(cur->fp, fp, sizeof(fp)) == 0) {
+		cur->refs++;
+		mr_memzero_explicit(spec->key, sizeof(spec->key));
+		return cur;
+	}
+	s = aligned_alloc(64, (sizeof(*s) + 63) & ~(size_t)63);
+	if (!s) {
+		mr_memzero_explicit(spec->key, sizeof(spec->key));
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	*rc = dp_srtp_session_init(s, spec, outbound);
+	if (*rc) {
+		free(s);
+		return NULL;
+	}
+	s->refs = 1;
+	memcpy(s->fp, fp, sizeof(fp));
+	return s;
+}
+
+void dp_srtp_session_put(struct dp_srtp *s)
+{
+	if (!s || --s->refs)
+		return;
+	dp_srtp_session_free(s);
+	free(s);
 }

@@ -54,6 +54,21 @@ int dp_srtp_session_init(struct dp_srtp *s, struct mr_srtp_spec *spec, bool outb
 /* Free the session (libsrtp wipes its key schedules) and zero s. NULL-safe, idempotent. */
 void dp_srtp_session_free(struct dp_srtp *s);
 
+/*
+ * A flow's session across modifies (main lcore). A re-INVITE that keeps the
+ * keys must keep the session, or the rollover counter and replay window
+ * start again from zero and the call goes silent past a sequence wrap. So:
+ * when cur (the session of the flow's current action, may be NULL) was made
+ * from the same suite, flags, MKI and key as spec, it is returned with one
+ * more reference; otherwise a new session is made (refs 1). spec's key is
+ * wiped either way. suite 0 returns NULL with *rc 0. On error NULL and *rc
+ * as dp_srtp_session_init() (or -ENOMEM).
+ */
+struct dp_srtp *dp_srtp_session_get(struct mr_srtp_spec *spec, bool outbound,
+				    struct dp_srtp *cur, int *rc);
+/* Drop one reference; the last frees the session (after the RCU grace period of its action). */
+void dp_srtp_session_put(struct dp_srtp *s);
+
 static inline bool dp_srtp_is_active(const struct dp_srtp *s)
 {
 	return s->ctx != NULL;

@@ -834,6 +834,86 @@ START_TEST(passthrough_verify)
 END_TEST
 
 /*
+ * A modify that keeps the keys keeps the session: past a sequence wrap a
+ * fresh session (ROC 0) fails every packet, the shared one goes on.
+ */
+START_TEST(session_shared_across_modify)
+{
+	struct mr_srtp_spec sp;
+	struct dp_srtp tx, *rx, *rx2, *other, fresh;
+	uint8_t key[30], p[256];
+	unsigned len;
+	int rc;
+
+	for (unsigned i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0x40 + i);
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	ck_assert_int_eq(dp_srtp_session_init(&tx, &sp, true), 0);
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	rx = dp_srtp_session_get(&sp, false, NULL, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(rx);
+	ck_assert_uint_eq(rx->refs, 1);
+	for (unsigned i = 0; i < sizeof(sp.key); i++)
+		ck_assert_uint_eq(sp.key[i], 0);
+	for (uint32_t idx = 65530; idx < 65536 + 4; idx++) {
+		len = rtp_make(p, (uint16_t)idx, 0x2222, 80);
+		ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), 0);
+		ck_assert_int_eq(dp_srtp_unprotect(rx, p, &len, false), 0);
+	}
+	/* Re-programmed with the same key: the same session, one more reference. */
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	rx2 = dp_srtp_session_get(&sp, false, rx, &rc);
+	ck_assert_ptr_eq(rx2, rx);
+	ck_assert_uint_eq(rx->refs, 2);
+	dp_srtp_session_put(rx);	/* the old action's reference */
+	ck_assert_uint_eq(rx2->refs, 1);
+	len = rtp_make(p, 4, 0x2222, 80);
+	ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), 0);
+	{
+		uint8_t copy[256];
+		unsigned cl = len;
+
+		memcpy(copy, p, len);
+		ck_assert_int_eq(dp_srtp_unprotect(rx2, p, &len, false), 0);
+		/* What a fresh session with the same key would have done (ROC 0). */
+		spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+		ck_assert_int_eq(dp_srtp_session_init(&fresh, &sp, false), 0);
+		ck_assert_int_eq(dp_srtp_unprotect(&fresh, copy, &cl, false), -EBADMSG);
+		dp_srtp_session_free(&fresh);
+	}
+	/* Another key, or the other direction: another session. */
+	key[0] ^= 1;
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	other = dp_srtp_session_get(&sp, false, rx2, &rc);
+	ck_assert_ptr_nonnull(other);
+	ck_assert_ptr_ne(other, rx2);
+	dp_srtp_session_put(other);
+	key[0] ^= 1;
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	other = dp_srtp_session_get(&sp, true, rx2, &rc);
+	ck_assert_ptr_ne(other, rx2);
+	dp_srtp_session_put(other);
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, MR_SRTP_F_UNENCRYPTED_SRTCP);
+	other = dp_srtp_session_get(&sp, false, rx2, &rc);
+	ck_assert_ptr_ne(other, rx2);
+	dp_srtp_session_put(other);
+	/* Plain: nothing. */
+	memset(&sp, 0, sizeof(sp));
+	ck_assert_ptr_null(dp_srtp_session_get(&sp, false, rx2, &rc));
+	ck_assert_int_eq(rc, 0);
+	/* A bad spec: an error, nothing made. */
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key, 0);
+	sp.key_len = 12;
+	ck_assert_ptr_null(dp_srtp_session_get(&sp, false, NULL, &rc));
+	ck_assert_int_eq(rc, -EINVAL);
+	dp_srtp_session_put(rx2);	/* the last: freed (the sanitizer build checks) */
+	dp_srtp_session_put(NULL);
+	dp_srtp_session_free(&tx);
+}
+END_TEST
+
+/*
  * No allocation on the packet path: counted for the whole process
  * (OpenSSL's inside libsrtp included), after each session has seen its SSRC
  * once (libsrtp clones its stream then), 10,000 protects and unprotects of
@@ -911,6 +991,7 @@ static Suite *srtp_suite(void)
 	tcase_add_test(tc, mki_on_the_wire);
 	tcase_add_test(tc, init_checks_and_wipe);
 	tcase_add_test(tc, passthrough_verify);
+	tcase_add_test(tc, session_shared_across_modify);
 	tcase_add_test(tc, no_alloc_steady_state);
 	suite_add_tcase(s, tc);
 	return s;
