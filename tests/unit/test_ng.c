@@ -4,6 +4,9 @@
  * replies, and every kind of bad input (each an error with a reason, no
  * half-made session, nothing leaked), dataplane absent, ring full, acks late.
  */
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "ctl_harness.h"
 
 static void send_bytes(const char *cookie, const char *body, size_t len)
@@ -319,6 +322,126 @@ START_TEST(refused_flow_rolls_back)
 }
 END_TEST
 
+
+/* ---- the socket path: a burst of datagrams whose flows travel together ---- */
+
+static int sock_up(struct sockaddr_in *to)
+{
+	socklen_t l = sizeof(*to);
+	int fd;
+
+	ck_assert_int_ge(ctl.ng.fd, 0);
+	ck_assert_int_eq(getsockname(ctl.ng.fd, (struct sockaddr *)to, &l), 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)to, sizeof(*to)), 0);
+	return fd;
+}
+
+static void dgram(int fd, const char *cookie, const char *cmd, const char *call_id,
+		  const char *to_tag, const char *sdp)
+{
+	rb_start(cookie, cmd);
+	rb_kv("call-id", call_id);
+	rb_kv("from-tag", "ft1");
+	if (to_tag)
+		rb_kv("to-tag", to_tag);
+	rb_kv("sdp", sdp);
+	rb_raw("e");
+	ck_assert_int_eq(send(fd, req, req_len, 0), (ssize_t)req_len);
+}
+
+static uint8_t got[16][8192];
+static size_t got_len[16];
+static unsigned n_got;
+
+/* Take every reply waiting on fd. */
+static void collect(int fd)
+{
+	ssize_t n;
+
+	n_got = 0;
+	while (n_got < 16 && (n = recv(fd, got[n_got], sizeof(got[0]), MSG_DONTWAIT)) > 0)
+		got_len[n_got++] = (size_t)n;
+}
+
+/* The first collected reply to `cookie` (then forgotten), decoded into rdoc. */
+static void reply_for(const char *cookie, uint8_t *copy, size_t *copy_len)
+{
+	char want[64];
+	size_t wl = (size_t)snprintf(want, sizeof(want), "%s ", cookie);
+
+	for (unsigned i = 0; i < n_got; i++) {
+		if (got_len[i] <= wl || memcmp(got[i], want, wl) != 0)
+			continue;
+		rep_len = got_len[i];
+		memcpy(rep, got[i], rep_len);
+		got_len[i] = 0;
+		mr_bencode_doc_init(&rdoc, rnodes, MR_ARRAY_SIZE(rnodes));
+		ck_assert_int_eq(mr_bencode_decode_dict(&rdoc, rep + wl, rep_len - wl, NULL), 0);
+		rroot = mr_bencode_root(&rdoc);
+		if (copy) {
+			memcpy(copy, rep, rep_len);
+			*copy_len = rep_len;
+		}
+		return;
+	}
+	ck_abort_msg("no reply for %s", cookie);
+}
+
+START_TEST(burst_of_requests)
+{
+	struct sockaddr_in to;
+	static uint8_t first[8192];
+	size_t first_len = 0;
+	int fd;
+
+	/* A real socket on an ephemeral loopback port. */
+	ctl_ng_close(&ctl);
+	ck_assert_int_eq(mr_ip_parse("127.0.0.1", &cfg.ctl.listen_ng.ip), 0);
+	cfg.ctl.listen_ng.port = 0;
+	ck_assert_int_eq(ctl_ng_open(&ctl), 0);
+	fd = sock_up(&to);
+	dgram(fd, "b1", "offer", "burst-1", NULL, sdp_a);
+	dgram(fd, "b2", "offer", "burst-2", NULL, sdp_a);
+	dgram(fd, "b1", "offer", "burst-1", NULL, sdp_a);	/* retransmitted in the same burst */
+	dgram(fd, "b3", "answer", "burst-2", "tt1", sdp_b);	/* its offer is still in flight */
+	dgram(fd, "b4", "offer", "burst-3", NULL, sdp_a);
+	ctl_ng_readable(&ctl);
+	collect(fd);
+	reply_for("b1", first, &first_len);
+	ck_result("ok");
+	reply_for("b1", NULL, NULL);
+	ck_assert(rep_len == first_len && memcmp(rep, first, rep_len) == 0);
+	reply_for("b2", NULL, NULL);
+	ck_result("ok");
+	reply_for("b3", NULL, NULL);
+	ck_result("ok");
+	reply_for("b4", NULL, NULL);
+	ck_result("ok");
+	ck_assert_uint_eq(ctl.sess.n_calls, 3);
+	ck_assert_uint_eq(fdp.n_present, 12);
+	ck_assert(find_call("burst-2")->answered);
+	ck_assert(!find_call("burst-1")->busy && !find_call("burst-3")->busy);
+
+	/* One request of a burst refused by the dataplane: only that one fails. */
+	fdp.fail_adds = 1;
+	dgram(fd, "b5", "offer", "burst-5", NULL, sdp_a);
+	dgram(fd, "b6", "offer", "burst-6", NULL, sdp_a);
+	ctl_ng_readable(&ctl);
+	fdp_step(NULL);
+	collect(fd);
+	reply_for("b5", NULL, NULL);
+	ck_error("flow");
+	reply_for("b6", NULL, NULL);
+	ck_result("ok");
+	ck_assert_ptr_null(find_call("burst-5"));
+	ck_assert_ptr_nonnull(find_call("burst-6"));
+	ck_assert_uint_eq(fdp.n_present, 16);
+	close(fd);
+}
+END_TEST
+
 static Suite *ng_suite(void)
 {
 	Suite *s = suite_create("ng");
@@ -335,6 +458,10 @@ static Suite *ng_suite(void)
 	tcase_add_test(tc, ring_full);
 	tcase_add_test(tc, ack_timeout_then_recover);
 	tcase_add_test(tc, refused_flow_rolls_back);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("socket");
+	tcase_add_checked_fixture(tc, harness_up, harness_down);
+	tcase_add_test(tc, burst_of_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
