@@ -132,14 +132,14 @@ if [ $mode = relay ]; then
       python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d.get("calls") else 1)' \
         "$work/ng-list-during.json"
   }
-  if mr_wait_for 8 "$uac_pid" listed; then
+  if mr_wait_for 15 "$uac_pid" listed; then
     ngcall=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["calls"][0])' \
       "$work/ng-list-during.json" 2>/dev/null)
     ok "during the call, ng list names it ($ngcall)"
   else
     nok "during the call, ng list names it"
   fi
-  mr_wait_for 5 "$uac_pid" bash -c "'$MR_SHM_FLOWS' '$MR_INSTANCE' >'$work/flows-during.txt' &&
+  mr_wait_for 10 "$uac_pid" bash -c "'$MR_SHM_FLOWS' '$MR_INSTANCE' >'$work/flows-during.txt' &&
     grep -qE '^region .* flows_active=([2-9]|[1-9][0-9]+) ' '$work/flows-during.txt'"
   check "during the call, the dataplane's stats table has the call's flows ($(sed -nE 's/.*(flows_active=[0-9]+).*/\1/p' "$work/flows-during.txt" 2>/dev/null))" \
     grep -qE '^region .* flows_active=([2-9]|[1-9][0-9]+) ' "$work/flows-during.txt"
@@ -234,7 +234,7 @@ if [ $mode = relay ]; then
       python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if not d.get("calls") else 1)' \
         "$work/ng-list-after.json"
   }
-  check "after the BYE, ng list names no call" mr_wait_for 5 "" gone
+  check "after the BYE, ng list names no call" mr_wait_for 15 "" gone
   if [ -n "$ngcall" ]; then
     mr_ng query "call-id=$ngcall" >"$work/ng-query-after.json" 2>&1
     check "after the BYE, ng query says the call is unknown" \
@@ -243,7 +243,7 @@ if [ $mode = relay ]; then
   no_flows() {
     "$MR_SHM_FLOWS" "$MR_INSTANCE" >"$work/flows-after.txt" && grep -q '^region .* flows_active=0 ' "$work/flows-after.txt"
   }
-  check "after the BYE, the dataplane's stats table has no active flow" mr_wait_for 5 "" no_flows
+  check "after the BYE, the dataplane's stats table has no active flow" mr_wait_for 15 "" no_flows
   sed 's/^/# dataplane: /' "$work/flows-after.txt" 2>/dev/null
   check "mrelay-dataplane still runs" mr_alive "$MR_PID_dataplane"
   check "mrelay-control still runs" mr_alive "$MR_PID_control"

@@ -107,13 +107,14 @@ mr_alive() { kill -0 "$1" 2>/dev/null; }
 
 # mr_wait_for SECONDS PID CMD...: until CMD succeeds; fails when PID died or time ran out.
 mr_wait_for() {
-  local secs=$1 pid=$2 i; shift 2
-  for i in $(seq 1 $((secs * 10))); do
+  local secs=$1 pid=$2 end; shift 2
+  end=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+  while :; do
     "$@" >/dev/null 2>&1 && return 0
     [ -n "$pid" ] && ! mr_alive "$pid" && return 1
+    [ $(( $(date +%s%N) / 1000000 )) -lt $end ] || return 1
     sleep 0.1
   done
-  return 1
 }
 
 # mr_stop PID [SECONDS]: TERM, then KILL after SECONDS (default 5).
