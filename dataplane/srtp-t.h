@@ -41,4 +41,19 @@ struct dp_srtp {
 	uint8_t fp[32];			/* SHA-256 of suite, flags, MKI and key */
 };
 
+/*
+ * The SRTP of one flow action: what arrives is unprotected with `in`, what
+ * leaves is protected with `out` (either NULL: plain). Actions are immutable
+ * once published and replaced whole on a modify; this holder is shared by
+ * the actions that a re-point makes without new keys, and the sessions by
+ * the actions of modifies that keep their keys. Reference counts are main
+ * lcore only; workers read in/out and use the sessions of the flows they
+ * own.
+ */
+struct dp_flow_srtp {
+	struct dp_srtp *in;
+	struct dp_srtp *out;
+	uint32_t refs;
+};
+
 #endif

@@ -500,3 +500,50 @@ void dp_srtp_session_put(struct dp_srtp *s)
 	dp_srtp_session_free(s);
 	free(s);
 }
+
+struct dp_flow_srtp *dp_srtp_flow_make(struct mr_srtp_spec *in, struct mr_srtp_spec *out,
+				       const struct dp_flow_srtp *cur, int *rc)
+{
+	struct dp_flow_srtp *f;
+
+	if (in->suite == MR_SRTP_SUITE_NONE && out->suite == MR_SRTP_SUITE_NONE) {
+		*rc = 0;
+		mr_memzero_explicit(in->key, sizeof(in->key));
+		mr_memzero_explicit(out->key, sizeof(out->key));
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		mr_memzero_explicit(in->key, sizeof(in->key));
+		mr_memzero_explicit(out->key, sizeof(out->key));
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	f->refs = 1;
+	f->in = dp_srtp_session_get(in, false, cur ? cur->in : NULL, rc);
+	if (*rc == 0)
+		f->out = dp_srtp_session_get(out, true, cur ? cur->out : NULL, rc);
+	else
+		mr_memzero_explicit(out->key, sizeof(out->key));
+	if (*rc) {
+		dp_srtp_flow_put(f);
+		return NULL;
+	}
+	return f;
+}
+
+struct dp_flow_srtp *dp_srtp_flow_ref(struct dp_flow_srtp *f)
+{
+	if (f)
+		f->refs++;
+	return f;
+}
+
+void dp_srtp_flow_put(struct dp_flow_srtp *f)
+{
+	if (!f || --f->refs)
+		return;
+	dp_srtp_session_put(f->in);
+	dp_srtp_session_put(f->out);
+	free(f);
+}

@@ -69,6 +69,20 @@ struct dp_srtp *dp_srtp_session_get(struct mr_srtp_spec *spec, bool outbound,
 /* Drop one reference; the last frees the session (after the RCU grace period of its action). */
 void dp_srtp_session_put(struct dp_srtp *s);
 
+/*
+ * The SRTP of a flow action being built from a spec (main lcore): sessions
+ * for srtp_in (unprotect) and srtp_out (protect), each shared with cur (the
+ * flow's current holder, may be NULL) when its keys are unchanged. Both
+ * suites 0: NULL with *rc 0. The spec's keys are wiped. On error NULL, *rc
+ * as dp_srtp_session_get(), nothing held.
+ */
+struct dp_flow_srtp *dp_srtp_flow_make(struct mr_srtp_spec *in, struct mr_srtp_spec *out,
+				       const struct dp_flow_srtp *cur, int *rc);
+/* One more action using the same holder (a re-point: same keys, no spec). */
+struct dp_flow_srtp *dp_srtp_flow_ref(struct dp_flow_srtp *f);
+/* An action that held f is gone (after its grace period). NULL-safe. */
+void dp_srtp_flow_put(struct dp_flow_srtp *f);
+
 static inline bool dp_srtp_is_active(const struct dp_srtp *s)
 {
 	return s->ctx != NULL;

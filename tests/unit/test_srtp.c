@@ -913,6 +913,61 @@ START_TEST(session_shared_across_modify)
 }
 END_TEST
 
+/* A flow's holder: made from a spec, shared by re-points, sessions kept across modifies. */
+START_TEST(flow_holder)
+{
+	struct mr_srtp_spec in, out;
+	struct dp_flow_srtp *f, *g, *h;
+	uint8_t key[46];
+	int rc;
+
+	for (unsigned i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 3);
+	memset(&in, 0, sizeof(in));
+	memset(&out, 0, sizeof(out));
+	ck_assert_ptr_null(dp_srtp_flow_make(&in, &out, NULL, &rc));	/* plain */
+	ck_assert_int_eq(rc, 0);
+
+	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
+	f = dp_srtp_flow_make(&in, &out, NULL, &rc);	/* SRTP -> RTP */
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(f->in);
+	ck_assert_ptr_null(f->out);
+	ck_assert(!f->in->outbound);
+	for (unsigned i = 0; i < sizeof(in.key); i++)
+		ck_assert_uint_eq(in.key[i], 0);
+	ck_assert_ptr_eq(dp_srtp_flow_ref(f), f);	/* a re-point */
+	ck_assert_uint_eq(f->refs, 2);
+	dp_srtp_flow_put(f);
+
+	/* A modify: same inbound key, a new outbound one. */
+	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
+	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
+	g = dp_srtp_flow_make(&in, &out, f, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_ne(g, f);
+	ck_assert_ptr_eq(g->in, f->in);
+	ck_assert_uint_eq(f->in->refs, 2);
+	ck_assert_ptr_nonnull(g->out);
+	ck_assert(g->out->outbound);
+	dp_srtp_flow_put(f);	/* the old action reclaimed */
+	ck_assert_uint_eq(g->in->refs, 1);
+
+	/* A failing modify holds nothing and wipes both keys. */
+	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
+	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, MR_SRTP_F_UNENCRYPTED_SRTP);
+	h = dp_srtp_flow_make(&in, &out, g, &rc);
+	ck_assert_ptr_null(h);
+	ck_assert_int_eq(rc, -ENOTSUP);
+	ck_assert_uint_eq(g->in->refs, 1);
+	for (unsigned i = 0; i < sizeof(out.key); i++)
+		ck_assert_uint_eq(out.key[i] | in.key[i], 0);
+	dp_srtp_flow_put(g);
+	dp_srtp_flow_put(NULL);
+}
+END_TEST
+
 /*
  * No allocation on the packet path: counted for the whole process
  * (OpenSSL's inside libsrtp included), after each session has seen its SSRC
@@ -992,6 +1047,7 @@ static Suite *srtp_suite(void)
 	tcase_add_test(tc, init_checks_and_wipe);
 	tcase_add_test(tc, passthrough_verify);
 	tcase_add_test(tc, session_shared_across_modify);
+	tcase_add_test(tc, flow_holder);
 	tcase_add_test(tc, no_alloc_steady_state);
 	suite_add_tcase(s, tc);
 	return s;
