@@ -268,15 +268,13 @@ int ctl_dp_wait(struct ctl_dp *dp, uint32_t first, unsigned n, int *results, uin
 			}
 			/*
 			 * Spin first (the dataplane's main lcore answers in
-			 * microseconds), then yield the core, then sleep: a
-			 * slow or stuck dataplane costs little CPU here.
+			 * microseconds), then sleep between looks: a slow or
+			 * stuck dataplane costs little CPU here, and on a
+			 * shared core the dataplane gets to run.
 			 */
-			if (dp->wait_hook || now - start < 50000)
+			if (dp->wait_hook || now - start < 20000)
 				continue;
-			if (now - start < 5000000)
-				sched_yield();
-			else
-				nanosleep(&(struct timespec){ 0, 50000 }, NULL);
+			nanosleep(&(struct timespec){ 0, now - start < 5000000 ? 10000 : 50000 }, NULL);
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {

@@ -666,6 +666,8 @@ static int parse_sdp(struct ctl *c, const struct ctl_req *r, const char **why)
 	return mr_sdp_parse((const uint8_t *)r->sdp.p, r->sdp.len, c->sdp_in, why);
 }
 
+static int branch_switch(struct ctl_call *call, struct mr_str to_tag, int br, const char **why);
+
 /* Undo a request: the call as it was (or gone), and the dataplane told. */
 static void op_rollback(struct ctl *c, struct ctl_call *call, bool created, struct snapshot *sn,
 			struct batch *b)
@@ -809,6 +811,11 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			return -EINVAL;
 		}
 		snapshot_take(sn, call);
+		/* A re-INVITE from a forked branch that is not the active one: it is now. */
+		if (br >= 0 && (rc = branch_switch(call, r->from_tag, br, why)) < 0) {
+			snapshot_restore(c, sn, call);
+			return rc;
+		}
 	}
 	a = 1 - o;
 	apply_call_flags(call, r);

@@ -222,6 +222,16 @@ START_TEST(forked_answers)
 	ck_result("ok");
 	ck_assert_str_eq(fmt_sa(&fdp_flow_at(pa)->out_dst), "198.51.100.20:3456");
 	ck_assert_uint_eq(call->n_branches, 2);
+	/* A re-INVITE from the other branch makes it the active one. */
+	sig("offer", "fork-1", "tt2", "ft1", sdp_c, NULL);
+	ck_result("ok");
+	ck_assert_str_eq(call->tag[1], "tt2");
+	ck_assert_str_eq(fmt_sa(&fdp_flow_at(pa)->out_dst), "198.51.100.30:7000");
+	sig("answer", "fork-1", "tt2", "ft1", sdp_a, NULL);
+	ck_result("ok");
+	sig("answer", "fork-1", "ft1", "tt1", sdp_b, NULL);
+	ck_result("ok");
+	ck_assert_str_eq(call->tag[1], "tt1");
 	/* Deleting the other branch keeps the call. */
 	sig("delete", "fork-1", "ft1", "tt2", NULL, NULL);
 	ck_result("ok");
