@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The per-lcore context of the packet path, and the process-wide one. */
+#ifndef DP_LCORE_T_H
+#define DP_LCORE_T_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+
+#include "config/config-t.h"
+#include "drop-t.h"
+#include "iface-t.h"
+#include "parse-t.h"
+#include "shm/shm.h"
+
+#define DP_BURST 32
+#define DP_MAX_PORTS 8
+
+struct dp_flowtab;
+struct dp_neigh;
+struct rte_hash;
+struct rte_rcu_qsbr;
+struct rte_ring;
+struct rte_mempool;
+struct dp_ctx;
+
+/* One RX queue polled by an lcore. */
+struct dp_rxq {
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/* The egress side of one port as seen by one lcore. */
+struct dp_txq {
+	struct rte_eth_dev_tx_buffer *buf;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint64_t offloads;		/* RTE_ETH_TX_OFFLOAD_* of the port */
+	struct rte_ether_addr mac;
+};
+
+/*
+ * One forwarding lcore (a worker, or the main lcore when workers = 0).
+ * Cache-aligned; what every burst touches comes first.
+ */
+struct dp_lcore {
+	const struct rte_hash *hash;
+	struct dp_neigh *neigh;
+	struct mr_flow_stats *flow_stats;	/* the shm stats table */
+	struct mr_worker_stats *ws;		/* this lcore's shm counters */
+	uint64_t *drops;			/* ws->drops, by enum dp_drop */
+	const struct dp_iface *ifaces;
+	struct rte_ring *local_ring;		/* ARP/ICMP/NDP to the main lcore */
+	struct rte_ring *learn_ring;		/* flow ids that just learned their source */
+	struct rte_rcu_qsbr *qsv;
+	uint64_t tsc_hz;
+	uint16_t n_ifaces;
+	uint16_t n_rxq;
+	uint16_t n_txq;
+	uint8_t ttl;
+	uint8_t burst;				/* RX burst size (DP_BURST; 1 in test mode) */
+	struct dp_rxq rxq[DP_MAX_PORTS];
+	struct dp_txq txq[RTE_MAX_ETHPORTS];	/* by DPDK port id */
+	struct dp_pkt pkts[DP_BURST];
+	/* --- cold --- */
+	uint64_t loop_tsc;			/* start of the previous loop */
+	uint16_t tx_ports[DP_MAX_PORTS];	/* ports to flush */
+	uint16_t n_tx_ports;
+	bool test_mode;				/* track RX activity for exit-when-idle */
+	struct rte_ring *tx_in;			/* frames from the main lcore to send (lcore 0 only) */
+	struct dp_ctx *ctx;
+	unsigned lcore_id;
+	unsigned index;				/* worker number, qsbr thread id */
+	bool is_main;
+} __rte_cache_aligned;
+
+/* Options only the tests use (documented in --help). */
+struct dp_test_opts {
+	bool start_on_barrier;		/* no RX until the first BARRIER is applied */
+	uint32_t exit_when_idle_ms;	/* exit once RX has been quiet this long (0 = never) */
+	uint8_t burst;			/* RX burst size override */
+};
+
+/* The process: built by main.c, port.c and cmdq.c; read-only for workers. */
+struct dp_ctx {
+	struct mr_config cfg;
+	struct mr_shm shm;
+	unsigned n_ifaces;
+	struct dp_iface ifaces[DP_MAX_IFACES];
+	unsigned n_ports;
+	uint16_t ports[DP_MAX_PORTS];		/* DPDK port ids in use */
+	struct rte_mempool *pool;
+	struct dp_flowtab *ft;
+	struct dp_neigh *neigh;
+	struct rte_ring *local_ring;
+	struct rte_ring *learn_ring;
+	struct rte_rcu_qsbr *qsv;
+	unsigned n_lcores;			/* forwarding lcores (>= 1) */
+	struct dp_lcore *lcores[MR_SHM_MAX_WORKERS];
+	struct dp_test_opts test;
+	uint64_t tsc_hz;
+	volatile bool rx_enabled;		/* false until the first barrier in test mode */
+	volatile bool quit;
+	uint64_t last_rx_tsc;			/* test mode: exit when idle */
+};
+
+#endif

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet path, run to completion per burst:
+ * rx burst -> prefetch -> parse -> bulk lookup -> per flow: demultiplex
+ * (RFC 7983) -> source check and learning -> RTP statistics -> rewrite ->
+ * per-port TX buffer -> flush. Never allocates, locks, logs or makes a
+ * system call; every drop is counted.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "flowtab.h"
+#include "neigh.h"
+#include "parse.h"
+#include "port.h"
+#include "rewrite.h"
+#include "rtp/rtp.h"
+#include "worker.h"
+
+static void tx_error(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
+{
+	struct dp_lcore *lc = arg;
+
+	rte_pktmbuf_free_bulk(pkts, unsent);
+	lc->drops[DP_DROP_TX_FULL] += unsent;
+	lc->ws->tx_dropped += unsent;
+}
+
+int dp_lcores_setup(struct dp_ctx *ctx, const unsigned *lcore_ids)
+{
+	for (unsigned i = 0; i < ctx->n_lcores; i++) {
+		struct dp_lcore *lc = rte_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+
+		if (lc == NULL)
+			return -ENOMEM;
+		ctx->lcores[i] = lc;
+		lc->ctx = ctx;
+		lc->index = i;
+		lc->lcore_id = lcore_ids[i];
+		lc->is_main = lcore_ids[i] == rte_get_main_lcore();
+		lc->hash = dp_flowtab_hash(ctx->ft);
+		lc->neigh = ctx->neigh;
+		lc->flow_stats = ctx->shm.flows;
+		lc->ws = &ctx->shm.workers[i];
+		lc->drops = lc->ws->drops;
+		lc->ifaces = ctx->ifaces;
+		lc->n_ifaces = (uint16_t)ctx->n_ifaces;
+		lc->local_ring = ctx->local_ring;
+		lc->learn_ring = ctx->learn_ring;
+		lc->qsv = ctx->qsv;
+		lc->tsc_hz = ctx->tsc_hz;
+		lc->ttl = ctx->cfg.dp.ttl;
+		lc->burst = ctx->test.burst ? ctx->test.burst : DP_BURST;
+		lc->test_mode = ctx->test.exit_when_idle_ms != 0 || ctx->test.start_on_barrier;
+		for (unsigned p = 0; p < ctx->n_ports; p++) {
+			uint16_t pid = ctx->ports[p];
+			struct dp_txq *tq = &lc->txq[pid];
+
+			if (i < dp_port_rxq_count(pid))
+				lc->rxq[lc->n_rxq++] = (struct dp_rxq){ .port_id = pid, .queue_id = (uint16_t)i };
+			tq->buf = rte_zmalloc_socket("dp_txbuf", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0,
+						     (int)rte_lcore_to_socket_id(lc->lcore_id));
+			if (tq->buf == NULL)
+				return -ENOMEM;
+			rte_eth_tx_buffer_init(tq->buf, DP_BURST);
+			rte_eth_tx_buffer_set_err_callback(tq->buf, tx_error, lc);
+			tq->port_id = pid;
+			tq->queue_id = (uint16_t)i;
+			lc->tx_ports[lc->n_tx_ports++] = pid;
+		}
+		/* The main lcore's replies go out through the first worker's queues. */
+		if (i == 0 && !lc->is_main) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "dp_tx_in%u", i);
+			lc->tx_in = rte_ring_create(name, 1024, (int)rte_socket_id(),
+						    RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (lc->tx_in == NULL)
+				return -rte_errno;
+		}
+	}
+	return 0;
+}
+
+void dp_lcores_free(struct dp_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->n_lcores; i++) {
+		struct dp_lcore *lc = ctx->lcores[i];
+
+		if (lc == NULL)
+			continue;
+		for (unsigned p = 0; p < lc->n_tx_ports; p++)
+			rte_free(lc->txq[lc->tx_ports[p]].buf);
+		if (lc->tx_in != NULL) {
+			struct rte_mbuf *m;
+
+			while (rte_ring_dequeue(lc->tx_in, (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(lc->tx_in);
+		}
+		rte_free(lc);
+		ctx->lcores[i] = NULL;
+	}
+}
+
+static inline void drop(struct dp_lcore *lc, struct rte_mbuf *m, unsigned why)
+{
+	lc->drops[why]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, uint8_t family)
+{
+	if (family == 4)
+		return memcmp(a, b, 4) == 0;
+	return memcmp(a, b, 16) == 0;
+}
+
+/*
+ * Source check and learning. Returns true when the packet may pass. The
+ * learned source lives in the flow's stats slot (this lcore is its only
+ * writer): LEARNED with the action's epoch in the upper flag bits.
+ */
+static inline bool source_ok(struct dp_lcore *lc, struct mr_flow_stats *fs,
+			     const struct dp_flow_action *a, const struct dp_pkt *p,
+			     const uint8_t *src, uint64_t now)
+{
+	uint32_t flags = fs->flags;
+	uint16_t sport = rte_be_to_cpu_16(p->sport);
+
+	if ((flags & MR_FLOW_STATS_F_LEARNED) && (flags >> DP_LEARN_EPOCH_SHIFT) == a->learn_epoch) {
+		if (fs->learned.ip.family == p->family && fs->learned.port == sport &&
+		    addr_eq(fs->learned.ip.addr, src, p->family))
+			return true;
+		return !(a->flags & MR_FLOW_F_STRICT_SOURCE);
+	}
+	if ((a->flags & MR_FLOW_F_LEARN) && now < a->learn_until_tsc) {
+		uint32_t id = a->flow_id;
+
+		memset(&fs->learned, 0, sizeof(fs->learned));
+		fs->learned.ip.family = p->family;
+		memcpy(fs->learned.ip.addr, src, p->family == 4 ? 4 : 16);
+		fs->learned.port = sport;
+		__atomic_store_n(&fs->flags,
+				 (flags & 0xffffu) | MR_FLOW_STATS_F_LEARNED |
+				 ((uint32_t)a->learn_epoch << DP_LEARN_EPOCH_SHIFT),
+				 __ATOMIC_RELEASE);
+		/* The main lcore reports it and re-points the peer; a full ring
+		 * only delays that to its periodic scan. */
+		rte_ring_enqueue_elem(lc->learn_ring, &id, sizeof(id));
+		return true;
+	}
+	if (!(a->flags & MR_FLOW_F_STRICT_SOURCE))
+		return true;
+	if (a->expect_family == p->family && addr_eq(a->expect_src, src, p->family) &&
+	    (a->expect_port == 0 || a->expect_port == p->sport))
+		return true;
+	return false;
+}
+
+static inline void rtp_stats(struct mr_flow_stats *fs, const struct dp_flow_action *a,
+			     const uint8_t *pl, uint16_t len, uint64_t now)
+{
+	uint32_t ssrc, ts;
+	uint16_t seq;
+
+	if (mr_rtp_is_rtcp(pl, len)) {
+		fs->rtcp_packets++;
+		return;
+	}
+	if (len < MR_RTP_HDR_MIN)
+		return;
+	memcpy(&seq, pl + 2, 2);
+	memcpy(&ts, pl + 4, 4);
+	memcpy(&ssrc, pl + 8, 4);
+	seq = rte_be_to_cpu_16(seq);
+	ts = rte_be_to_cpu_32(ts);
+	ssrc = rte_be_to_cpu_32(ssrc);
+	if (fs->rtp.ssrc != ssrc || !(fs->rtp.probation || fs->rtp.valid))
+		mr_rtp_source_init(&fs->rtp, ssrc, seq);
+	if (mr_rtp_source_update(&fs->rtp, seq))
+		mr_rtp_source_jitter(&fs->rtp, (uint32_t)(((unsigned __int128)now * a->arrival_mult) >> 32), ts);
+	fs->pt_last = pl[1] & 0x7f;
+}
+
+static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_pkt *p,
+			       const struct dp_flow_action *a, uint64_t now)
+{
+	struct mr_flow_stats *fs = &lc->flow_stats[a->flow_id];
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *pl = b + p->payload_off;
+	uint16_t len = p->payload_len;
+	const struct dp_iface *out;
+	struct rte_ether_addr mac;
+	struct dp_txq *tq;
+
+	/* RFC 7983 demultiplexing on the first byte. */
+	if (unlikely(len == 0 || pl[0] < 128 || pl[0] > 191)) {
+		unsigned why = DP_DROP_NOT_RTP;
+
+		if (len && pl[0] <= 3)
+			why = DP_DROP_STUN;
+		else if (len && pl[0] >= 20 && pl[0] <= 63)
+			why = DP_DROP_DTLS;
+		fs->drops[MR_FLOW_DROP_MALFORMED]++;
+		drop(lc, m, why);
+		return;
+	}
+	if (unlikely(!source_ok(lc, fs, a, p, b + p->src_off, now))) {
+		fs->drops[MR_FLOW_DROP_SOURCE]++;
+		drop(lc, m, DP_DROP_SOURCE);
+		return;
+	}
+	if (unlikely(fs->first_seen_tsc == 0))
+		fs->first_seen_tsc = now;
+	fs->packets++;
+	fs->bytes += len;
+	__atomic_store_n(&fs->last_seen_tsc, now, __ATOMIC_RELAXED);
+	rtp_stats(fs, a, pl, len, now);
+
+	if (unlikely((a->flags & MR_FLOW_F_BLACKHOLE) || !a->has_dst)) {
+		fs->drops[MR_FLOW_DROP_BLACKHOLE]++;
+		drop(lc, m, DP_DROP_BLACKHOLE);
+		return;
+	}
+	if (unlikely(!dp_neigh_mac(lc->neigh, a->neigh_idx, &mac))) {
+		fs->drops[MR_FLOW_DROP_OTHER]++;
+		drop(lc, m, DP_DROP_NO_NEIGH);
+		return;
+	}
+	dp_rewrite_rtp(pl, len, a);
+	out = &lc->ifaces[a->out_iface];
+	if (unlikely(dp_rewrite(m, p, a, &mac, &out->mac, lc->ttl, out->tx_offloads) != 0)) {
+		fs->drops[MR_FLOW_DROP_OTHER]++;
+		drop(lc, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	tq = &lc->txq[a->out_port];
+	lc->ws->tx_packets++;
+	rte_eth_tx_buffer(tq->port_id, tq->queue_id, tq->buf, m);
+}
+
+static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	const void *keys[DP_BURST];
+	void *data[DP_BURST];
+	uint8_t idx[DP_BURST];
+	uint64_t hits = 0, now;
+	unsigned n_udp = 0;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(q->port_id, q->queue_id, pkts, lc->burst);
+	if (n == 0)
+		return;
+	now = rte_rdtsc();
+	lc->ws->rx_packets += n;
+	if (unlikely(lc->test_mode))
+		lc->ctx->last_rx_tsc = now;
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_pkt *p = &lc->pkts[i];
+
+		switch (dp_parse(pkts[i], lc->ifaces, lc->n_ifaces, p)) {
+		case DP_V_UDP:
+			keys[n_udp] = &p->key;
+			idx[n_udp++] = (uint8_t)i;
+			break;
+		case DP_V_LOCAL:
+			if (rte_ring_enqueue(lc->local_ring, pkts[i]) != 0)
+				drop(lc, pkts[i], DP_DROP_LOCAL_RING);
+			break;
+		default:
+			drop(lc, pkts[i], p->drop);
+			break;
+		}
+	}
+	if (n_udp == 0)
+		return;
+	rte_hash_lookup_bulk_data(lc->hash, keys, n_udp, &hits, data);
+	for (unsigned j = 0; j < n_udp; j++) {
+		struct rte_mbuf *m = pkts[idx[j]];
+
+		if (!(hits & (1ull << j))) {
+			drop(lc, m, DP_DROP_NO_FLOW);
+			continue;
+		}
+		flow_packet(lc, m, &lc->pkts[idx[j]], data[j], now);
+	}
+}
+
+void dp_worker_poll(struct dp_lcore *lc)
+{
+	uint64_t start = rte_rdtsc();
+	uint64_t rx = lc->ws->rx_packets;
+
+	if (likely(lc->ctx->rx_enabled))
+		for (unsigned i = 0; i < lc->n_rxq; i++)
+			rx_queue(lc, &lc->rxq[i]);
+	if (lc->tx_in != NULL) {
+		struct rte_mbuf *m[DP_BURST];
+		unsigned n = rte_ring_dequeue_burst(lc->tx_in, (void **)m, DP_BURST, NULL);
+
+		for (unsigned i = 0; i < n; i++) {
+			struct dp_txq *tq;
+
+			if (m[i]->port >= RTE_MAX_ETHPORTS || lc->txq[m[i]->port].buf == NULL) {
+				drop(lc, m[i], DP_DROP_TX_FULL);
+				continue;
+			}
+			tq = &lc->txq[m[i]->port];
+			lc->ws->tx_packets++;
+			rte_eth_tx_buffer(tq->port_id, tq->queue_id, tq->buf, m[i]);
+		}
+	}
+	for (unsigned i = 0; i < lc->n_tx_ports; i++) {
+		struct dp_txq *tq = &lc->txq[lc->tx_ports[i]];
+
+		rte_eth_tx_buffer_flush(tq->port_id, tq->queue_id, tq->buf);
+	}
+	if (lc->ws->rx_packets != rx)
+		lc->ws->busy_tsc += rte_rdtsc() - start;
+	if (lc->loop_tsc)
+		lc->ws->total_tsc += start - lc->loop_tsc;
+	lc->loop_tsc = start;
+}
+
+int dp_worker_main(void *arg)
+{
+	struct dp_lcore *lc = arg;
+	struct dp_ctx *ctx = lc->ctx;
+
+	rte_rcu_qsbr_thread_register(lc->qsv, lc->index);
+	rte_rcu_qsbr_thread_online(lc->qsv, lc->index);
+	while (!ctx->quit) {
+		dp_worker_poll(lc);
+		/* Nothing of the flow table is held across loops. */
+		rte_rcu_qsbr_quiescent(lc->qsv, lc->index);
+	}
+	rte_rcu_qsbr_thread_offline(lc->qsv, lc->index);
+	rte_rcu_qsbr_thread_unregister(lc->qsv, lc->index);
+	return 0;
+}
