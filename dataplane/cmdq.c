@@ -542,11 +542,14 @@ static void local_tx(struct dp_ctx *ctx, struct rte_mbuf *m)
 static void local_rx(struct dp_ctx *ctx)
 {
 	struct rte_mbuf *m[DP_BURST];
-	unsigned n = rte_ring_dequeue_burst(ctx->local_ring, (void **)m, DP_BURST, NULL);
+	unsigned n;
 
+	ctx->local_busy = true;
+	n = rte_ring_dequeue_burst(ctx->local_ring, (void **)m, DP_BURST, NULL);
 	for (unsigned i = 0; i < n; i++)
 		if (dp_neigh_input(ctx->neigh, ctx->ifaces, ctx->n_ifaces, m[i], svc.drops) == 1)
 			local_tx(ctx, m[i]);
+	ctx->local_busy = false;
 }
 
 static void neigh_tick(struct dp_ctx *ctx, uint64_t now)

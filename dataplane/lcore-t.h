@@ -70,6 +70,7 @@ struct dp_lcore {
 	uint16_t tx_ports[DP_MAX_PORTS];	/* ports to flush */
 	uint16_t n_tx_ports;
 	bool test_mode;				/* track RX activity for exit-when-idle */
+	uint32_t rx_pace_us;			/* test mode: pause after each RX burst */
 	struct rte_ring *tx_in;			/* frames from the main lcore to send (lcore 0 only) */
 	struct dp_ctx *ctx;
 	unsigned lcore_id;
@@ -82,6 +83,7 @@ struct dp_test_opts {
 	bool start_on_barrier;		/* no RX until the first BARRIER is applied */
 	uint32_t exit_when_idle_ms;	/* exit once RX has been quiet this long (0 = never) */
 	uint8_t burst;			/* RX burst size override */
+	uint32_t rx_pace_us;		/* pause after each RX burst */
 };
 
 /* The process: built by main.c, port.c and cmdq.c; read-only for workers. */
@@ -104,6 +106,7 @@ struct dp_ctx {
 	uint64_t tsc_hz;
 	volatile bool rx_enabled;		/* false until the first barrier in test mode */
 	volatile bool quit;
+	volatile bool local_busy;		/* test mode: main lcore handling local frames */
 	uint64_t last_rx_tsc;			/* test mode: exit when idle */
 };
 

@@ -52,7 +52,10 @@ static void usage(FILE *f)
 		"  --test-start-on-barrier   poll no RX queue until the first BARRIER command\n"
 		"  --test-exit-when-idle MS  exit once RX has been quiet for MS ms after it started\n"
 		"  --test-burst N            RX burst size (1..32; 1 makes service work run\n"
-		"                            between every two packets when workers = 0)\n",
+		"                            between every two packets when workers = 0)\n"
+		"  --test-rx-pace-us US      pause US microseconds after each RX burst (slow traffic)\n"
+		"  In test mode a worker also waits, before each RX burst, until the main lcore\n"
+		"  has handled the ARP/NDP frames handed to it, so that runs are deterministic.\n",
 		prog);
 }
 
@@ -188,7 +191,7 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST };
+	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST, OPT_PACE };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "instance", required_argument, NULL, 'i' },
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
 		{ "test-start-on-barrier", no_argument, NULL, OPT_START_BARRIER },
 		{ "test-exit-when-idle", required_argument, NULL, OPT_EXIT_IDLE },
 		{ "test-burst", required_argument, NULL, OPT_BURST },
+		{ "test-rx-pace-us", required_argument, NULL, OPT_PACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char eal_buf[sizeof(ctx.cfg.dp.eal)];
@@ -237,6 +241,13 @@ int main(int argc, char **argv)
 			if (errno || *end || v == 0 || v > DP_BURST)
 				return bad_arg("--test-burst needs 1..32");
 			ctx.test.burst = (uint8_t)v;
+			break;
+		case OPT_PACE:
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v > 1000000)
+				return bad_arg("--test-rx-pace-us needs 0..1000000");
+			ctx.test.rx_pace_us = (uint32_t)v;
 			break;
 		default:
 			fprintf(stderr, "%s: unknown or incomplete option '%s'\n", prog,

@@ -14,6 +14,7 @@
 #include <rte_hash.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
@@ -61,6 +62,7 @@ int dp_lcores_setup(struct dp_ctx *ctx, const unsigned *lcore_ids)
 		lc->ttl = ctx->cfg.dp.ttl;
 		lc->burst = ctx->test.burst ? ctx->test.burst : DP_BURST;
 		lc->test_mode = ctx->test.exit_when_idle_ms != 0 || ctx->test.start_on_barrier;
+		lc->rx_pace_us = ctx->test.rx_pace_us;
 		for (unsigned p = 0; p < ctx->n_ports; p++) {
 			uint16_t pid = ctx->ports[p];
 			struct dp_txq *tq = &lc->txq[pid];
@@ -285,6 +287,8 @@ static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 			break;
 		}
 	}
+	if (unlikely(lc->rx_pace_us))
+		rte_delay_us_block(lc->rx_pace_us);	/* tests only */
 	if (n_udp == 0)
 		return;
 	rte_hash_lookup_bulk_data(lc->hash, keys, n_udp, &hits, data);
@@ -304,6 +308,12 @@ void dp_worker_poll(struct dp_lcore *lc)
 	uint64_t start = rte_rdtsc();
 	uint64_t rx = lc->ws->rx_packets;
 
+	if (unlikely(lc->test_mode) && !lc->is_main) {
+		/* Tests only: what was handed to the main lcore (ARP, NDP) is handled
+		 * before the next packet, as with workers = 0: runs are deterministic. */
+		while (rte_ring_count(lc->local_ring) != 0 || lc->ctx->local_busy)
+			rte_pause();
+	}
 	if (likely(lc->ctx->rx_enabled))
 		for (unsigned i = 0; i < lc->n_rxq; i++)
 			rx_queue(lc, &lc->rxq[i]);

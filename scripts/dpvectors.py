@@ -3,6 +3,7 @@
 """Packet vectors of the dataplane's wire contract (Python 3 standard library).
 
     scripts/dpvectors.py OUTDIR
+    scripts/dpvectors.py --churn OUTDIR   (flows added/deleted under traffic)
 
 writes into OUTDIR:
   dp.ini        the configuration (net_pcap reading in.pcap, writing out.pcap)
@@ -386,7 +387,61 @@ def build():
     return s
 
 
+CHURN_INI = """[dataplane]
+workers = 1
+flows = 4096
+[interface a]
+device = net_pcap_@INSTANCE@,rx_pcap=@DIR@/in.pcap,tx_pcap=@DIR@/out.pcap
+mac = 02:00:00:00:00:01
+address = 198.18.0.1/24
+"""
+
+
+def churn(out, n_flows=100, per_flow=2000, n_churn=200):
+    """Steady traffic on n_flows flows (ids 0.., ports 30000 + 2 id) interleaved
+    with traffic to n_churn ports (40000 + 2 k) whose flows come and go.
+    UDP checksums are 0 (absent, legal in IPv4) so that frames are templates."""
+    pa_mac, pa4 = mac(PEER_A[0]), PEER_A[1]
+    frames = [arp_reply(pa_mac, pa4, A4), arp_reply(mac(PEER_A2[0]), PEER_A2[1], A4)]
+    for i in range(per_flow):
+        for f in range(n_flows):
+            hdr = rtp(i, 160 * i, 0x1000 + f)
+            frames.append(udp_frame(OUR_MAC, pa_mac, pa4, A4, 5000 + f, 30000 + 2 * f, hdr,
+                                    udp_kw={'cks': 0}))
+        k = i % n_churn
+        frames.append(udp_frame(OUR_MAC, pa_mac, pa4, A4, 6000, 40000 + 2 * k,
+                                rtp(i, 0, 0x2000 + k), udp_kw={'cks': 0}))
+    write_pcap(os.path.join(out, 'in.pcap'), frames)
+    with open(os.path.join(out, 'dp.ini'), 'w') as f:
+        f.write(CHURN_INI)
+    with open(os.path.join(out, 'flows.txt'), 'w') as f:
+        f.write('hello\n')
+        # Makes the second remote a known neighbor before traffic (the MODs use it).
+        f.write(f'add id=3000 local={A4}:50000 src={A4}:50002 dst={PEER_A2[1]}:5000\n')
+        for i in range(n_flows):
+            f.write(f'add id={i} local={A4}:{30000 + 2 * i} src={A4}:{31000 + 2 * i} '
+                    f'dst={pa4}:{5000 + i}\n')
+    # While traffic runs: churned flows added and deleted, steady flows re-pointed.
+    with open(os.path.join(out, 'churn.txt'), 'w') as f:
+        f.write('barrier\nworkers\n')
+        for r in range(2):
+            for k in range(n_churn):
+                f.write(f'add id={1000 + k} local={A4}:{40000 + 2 * k} src={A4}:41000 '
+                        f'dst={pa4}:6000\n')
+            for i in range(n_flows):
+                f.write(f'mod id={i} local={A4}:{30000 + 2 * i} src={A4}:{31000 + 2 * i} '
+                        f'dst={PEER_A2[1] if r % 2 == 0 else pa4}:{5000 + i}\n')
+            for k in range(n_churn):
+                f.write(f'del {1000 + k}\n')
+        f.write('workers\n')
+    print(f'{len(frames)} input frames, {n_flows * per_flow} on steady flows')
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--churn':
+        os.makedirs(sys.argv[2], exist_ok=True)
+        churn(sys.argv[2])
+        return
     if len(sys.argv) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         sys.exit(2)

@@ -437,7 +437,12 @@ START_TEST(rewrite_family_change)
 	b = rte_pktmbuf_mtod(m, uint8_t *);
 	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 14 + 40 + 8 + 172);
 	ck_assert_uint_eq(b[12] << 8 | b[13], RTE_ETHER_TYPE_IPV6);
-	ck_assert_uint_eq(rte_be_to_cpu_32(*(uint32_t *)(b + 14)), 6u << 28 | 0xb9u << 20);
+	{
+		uint32_t vtc;
+
+		memcpy(&vtc, b + 14, 4);
+		ck_assert_uint_eq(rte_be_to_cpu_32(vtc), 6u << 28 | 0xb9u << 20);
+	}
 	ck_assert_uint_eq(b[14 + 7], 64);
 	ck_assert_int_eq(rte_ipv6_udptcp_cksum_verify((const void *)(b + 14), b + 54), 0);
 	ck_assert_uint_eq(b[62], 0x80);	/* payload starts right after */
