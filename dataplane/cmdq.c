@@ -271,13 +271,15 @@ static int flow_add(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 		return rc;
 	if (s->act != NULL)
 		return -EEXIST;
-	if (!dp_flowtab_slot_reusable(ctx->ft, s))
-		return -EBUSY;
 	epoch = (uint16_t)(s->epoch + 1);
 	rc = action_build(ctx, spec, epoch, now, &a);
 	if (rc)
 		return rc;
-	/* The slot is ours alone until the key is published. */
+	/*
+	 * The stats slot starts afresh. A worker that still holds the action of a
+	 * flow just deleted from this slot may add a last count to it: harmless,
+	 * and better than making control wait for a grace period.
+	 */
 	fs = &ctx->shm.flows[spec->flow_id];
 	{
 		uint32_t gen = fs->gen + 1;
@@ -354,8 +356,6 @@ static int flow_del(struct dp_ctx *ctx, uint32_t flow_id)
 	if (rc)
 		return rc;
 	s->act = NULL;
-	s->draining = 1;
-	s->del_token = rte_rcu_qsbr_start(ctx->qsv);
 	__atomic_fetch_and(&ctx->shm.flows[flow_id].flags, ~(uint32_t)MR_FLOW_STATS_F_ACTIVE,
 			   __ATOMIC_RELEASE);
 	return 0;

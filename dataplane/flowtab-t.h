@@ -55,13 +55,11 @@ struct dp_flow_slot {
 	struct mr_flow_spec spec;
 	struct dp_flow_action *act;	/* NULL: slot free */
 	uint64_t programmed_tsc;	/* last ADD or MOD */
-	uint64_t del_token;		/* qsbr token of the last delete (slot reuse) */
 	uint64_t idle_seen_tsc;		/* last_seen_tsc when idle was last reported */
 	uint32_t idle_reported_s;	/* idle seconds already reported for that */
 	uint16_t epoch;			/* learning epoch of the current action */
 	uint16_t learn_reported;	/* epoch + 1 of the last LEARNED event, 0 = none */
-	uint8_t draining;		/* deleted; workers may still hold the old action */
-	uint8_t pad[7];
+	uint8_t pad[4];
 };
 
 /* Learned state is published in the stats slot's flags: bit 1 + epoch << 16. */

@@ -10,7 +10,6 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
-#include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include "flowtab.h"
@@ -164,28 +163,6 @@ void dp_flowtab_action_put(struct dp_flowtab *ft, struct dp_flow_action *a)
 {
 	if (a != NULL)
 		rte_mempool_put(ft->actions, a);
-}
-
-bool dp_flowtab_slot_reusable(struct dp_flowtab *ft, struct dp_flow_slot *s)
-{
-	uint64_t end;
-
-	if (!s->draining)
-		return true;
-	if (rte_rcu_qsbr_check(ft->qsv, s->del_token, false) == 1) {
-		s->draining = 0;
-		return true;
-	}
-	/* A worker loop takes microseconds: give it a moment, never long. */
-	end = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000;
-	while (rte_get_tsc_cycles() < end) {
-		rte_pause();
-		if (rte_rcu_qsbr_check(ft->qsv, s->del_token, false) == 1) {
-			s->draining = 0;
-			return true;
-		}
-	}
-	return false;
 }
 
 void dp_flowtab_set_release(struct dp_flowtab *ft, void (*fn)(void *arg, uint32_t neigh_idx),

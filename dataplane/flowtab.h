@@ -43,12 +43,6 @@ struct dp_flow_action *dp_flowtab_action_alloc(struct dp_flowtab *ft);
 /* Give back an action that was never published. */
 void dp_flowtab_action_put(struct dp_flowtab *ft, struct dp_flow_action *a);
 
-/*
- * True when no worker can still hold what the slot's last delete retired
- * (waits at most ~1 ms for a worker to finish its loop).
- */
-bool dp_flowtab_slot_reusable(struct dp_flowtab *ft, struct dp_flow_slot *s);
-
 /* Publish a new key with its filled action. 0, -EEXIST, -ENOSPC, -EINVAL. */
 int dp_flowtab_insert(struct dp_flowtab *ft, const struct mr_flow_key *key,
 		      struct dp_flow_action *a);

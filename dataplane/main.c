@@ -86,6 +86,7 @@ static int run(void)
 {
 	unsigned lcore_ids[MR_SHM_MAX_WORKERS];
 	unsigned workers = ctx.cfg.dp.workers, id, n = 0;
+	struct rte_malloc_socket_stats heap0, heap1;
 	char err[256];
 	int rc;
 
@@ -122,12 +123,19 @@ static int run(void)
 		fprintf(stderr, "%s: cannot set up RCU\n", prog);
 		return 1;
 	}
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap0);
 	ctx.ft = dp_flowtab_create(ctx.cfg.dp.flows, ctx.qsv, (int)rte_socket_id());
 	if (ctx.ft == NULL) {
 		fprintf(stderr, "%s: flow table of %u flows: %s\n", prog, ctx.cfg.dp.flows,
 			strerror(errno));
 		return 1;
 	}
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap1);
+	printf("%s: %u flows: flow table %zu MiB of DPDK memory, per-flow records %zu MiB "
+	       "(ordinary, touched as used), stats table %zu MiB in /dev/shm\n", prog,
+	       ctx.cfg.dp.flows, (heap1.heap_allocsz_bytes - heap0.heap_allocsz_bytes) >> 20,
+	       ((size_t)ctx.cfg.dp.flows * sizeof(struct dp_flow_slot)) >> 20,
+	       (size_t)ctx.shm.size >> 20);
 	ctx.neigh = dp_neigh_create(NEIGH_CAPACITY, (int)rte_socket_id());
 	if (ctx.neigh == NULL) {
 		fprintf(stderr, "%s: neighbor table: %s\n", prog, strerror(errno));

@@ -13,6 +13,17 @@
 /* The telemetry thread reads the shm counters; nothing else. */
 static struct dp_ctx *tctx;
 
+/* Telemetry names are [A-Za-z0-9_]: "eth-short" is published as "eth_short". */
+static const char *tel_name(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < len; i++)
+		buf[i] = name[i] == '-' ? '_' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static unsigned n_stat_slots(void)
 {
 	return tctx->shm.hdr->n_workers;
@@ -47,11 +58,12 @@ static int cmd_drops(const char *cmd, const char *params, struct rte_tel_data *d
 	(void)cmd, (void)params;
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < DP_DROP__COUNT; i++) {
+		char name[MR_SHM_NAME_LEN];
 		uint64_t v = 0;
 
 		for (unsigned w = 0; w < n_stat_slots(); w++)
 			v += tctx->shm.workers[w].drops[i];
-		rte_tel_data_add_dict_u64(d, dp_drop_names[i], v);
+		rte_tel_data_add_dict_u64(d, tel_name(dp_drop_names[i], name, sizeof(name)), v);
 	}
 	return 0;
 }
@@ -109,9 +121,14 @@ static int cmd_flow(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "duplicates", fs->rtp.duplicates);
 	rte_tel_data_add_dict_u64(d, "out_of_order", fs->rtp.out_of_order);
 	rte_tel_data_add_dict_u64(d, "last_seen_ns", mr_shm_tsc_to_ns(&tctx->shm, fs->last_seen_tsc));
-	for (unsigned i = 0; i < MR_FLOW_DROP_MAX; i++)
-		if (tctx->shm.hdr->flow_drop_names[i][0])
-			rte_tel_data_add_dict_u64(d, tctx->shm.hdr->flow_drop_names[i], fs->drops[i]);
+	for (unsigned i = 0; i < MR_FLOW_DROP_MAX; i++) {
+		char name[MR_SHM_NAME_LEN + 8];
+
+		if (tctx->shm.hdr->flow_drop_names[i][0] == '\0')
+			continue;
+		snprintf(name, sizeof(name), "drop_%s", tctx->shm.hdr->flow_drop_names[i]);
+		rte_tel_data_add_dict_u64(d, tel_name(name, name, sizeof(name)), fs->drops[i]);
+	}
 	return 0;
 }
 

@@ -423,8 +423,9 @@ def churn(out, n_flows=100, per_flow=2000, n_churn=200):
                     f'dst={pa4}:{5000 + i}\n')
     # While traffic runs: churned flows added and deleted, steady flows re-pointed.
     with open(os.path.join(out, 'churn.txt'), 'w') as f:
-        f.write('barrier\nworkers\n')
+        f.write('barrier\nworkers\npipeline on\n')
         for r in range(2):
+            f.write(f'wait-rx {20000 + 60000 * r}\n')
             for k in range(n_churn):
                 f.write(f'add id={1000 + k} local={A4}:{40000 + 2 * k} src={A4}:41000 '
                         f'dst={pa4}:6000\n')

@@ -78,6 +78,23 @@ class Dataplane:
         return self.log.read()
 
 
+def telemetry(prefix, commands):
+    """Ask the dataplane's rte_telemetry socket; {command: reply dict}."""
+    import json
+    import socket
+    path = f'/var/run/dpdk/{prefix}/dpdk_telemetry.v2'
+    out = {}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+        s.settimeout(10)
+        s.connect(path)
+        json.loads(s.recv(16384))
+        for c in commands:
+            s.send(c.encode())
+            reply = json.loads(s.recv(1 << 20))
+            out[c] = reply.get(c.split(',')[0])
+    return out
+
+
 def acks(out):
     """[(command, flow, result)] from mrelay-flowctl output."""
     return [(m.group(1), int(m.group(2)), int(m.group(3)))

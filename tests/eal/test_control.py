@@ -70,7 +70,12 @@ dumped = sorted(int(x) for x in re.findall(r'^flow id=(\d+)', out, re.M))
 t.ok(dumped == [1, 2], 'dump lists flows 1 and 2', out)
 t.ok('dst=198.18.0.51:4000' in out, 'dump shows the modified destination', out)
 
-rc, out = dp.ctl(['hello', 'flow 1', 'flow 2'])
+rc, out = dp.ctl(['hello', f'add id=8 local=198.18.0.1:30060 {F} idle=1', 'events 3500',
+                  'flow 1', 'flow 2'])
+t.ok(re.search(r'^event idle flow=8 idle_s=\d+ packets=0$', out, re.M) is not None,
+     'a flow without traffic is reported idle', out)
+t.ok(not re.search(r'^event idle flow=[12] ', out, re.M), 'flows with the default idle time are not',
+     out)
 t.ok('flow 1 gen=2 active=1' in out, 'the re-added flow has a new generation', out)
 t.ok('flow 2 gen=1 active=1' in out, 'flow 2 is active', out)
 

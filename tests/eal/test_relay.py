@@ -14,7 +14,7 @@ import tempfile
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 sys.path.insert(0, os.path.join(here, '..', '..', 'scripts'))
-from dptest import Dataplane, Tap, acks, drops  # noqa: E402
+from dptest import Dataplane, Tap, acks, drops, telemetry  # noqa: E402
 import dpvectors  # noqa: E402
 
 # Reasons counted by the neighbor code for ARP/NDP frames: not this test's business.
@@ -50,6 +50,10 @@ t.ok(rc == 0 and a and all(r == 0 for (_, _, r) in a), f'{len(a)} commands acked
 rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops', 'workers'] +
                  [f'flow {i}' for i in range(1, 14)])
 t.ok(rc == 0, 'traffic consumed', out + dp.output())
+try:
+    tel = telemetry(dp.name, ['/mrelay/drops', '/mrelay/totals', '/mrelay/flow,1'])
+except OSError as e:
+    tel = {'error': str(e)}
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0', dp.output())
 
@@ -78,6 +82,14 @@ for name in sorted(have):
          f'got {have[name]}')
 for e in events:
     t.ok(e in out, e, out)
+td = tel.get('/mrelay/drops') or {}
+t.ok(td and all(td.get(k.replace('-', '_')) == v for k, v in have.items()),
+     'telemetry /mrelay/drops agrees with the shm counters', tel)
+tf = tel.get('/mrelay/flow,1') or {}
+t.ok(tf.get('packets') == 6 and tf.get('lost') == 0, 'telemetry /mrelay/flow,1: 6 packets', tel)
+tt = tel.get('/mrelay/totals') or {}
+t.ok(tt.get('rx_packets') == len(dpvectors.read_pcap(os.path.join(work, 'in.pcap'))),
+     'telemetry /mrelay/totals counts every received frame', tel)
 
 # RFC 3550 receiver statistics of flow 1: seq 100..105 in order, then none lost.
 m = re.search(r'^flow 1 .*$', out, re.M)

@@ -8,7 +8,9 @@
  *   mrelay-flowctl -i NAME -f FILE        (one command per line, # comments)
  *
  * Commands: hello | add SPEC | mod SPEC | del ID | dump | barrier |
- *   drops | flow ID | workers | events MS | quiesce MS | sleep MS
+ *   drops | flow ID | workers | events MS | quiesce MS | sleep MS |
+ *   pipeline on|off (flow commands do not wait for their acks; any other
+ *   command waits for all of them) | wait-rx N (until N packets received)
  * SPEC: id=N local=ADDR:PORT [iface=N] [vlan=N] src=ADDR:PORT [dst=ADDR:PORT]
  *   [expect=ADDR[:PORT]] [out-iface=N] [out-vlan=N] [peer=N]
  *   [flags=learn,strict,rtcp,mux,blackhole,ssrc,peer-dst] [window=MS] [idle=S]
@@ -89,43 +91,77 @@ static void print_event(const struct mr_msg *m)
 	}
 }
 
-/* Send one command and wait for its ack, printing what comes in between. */
-static int transact(struct mr_msg *m)
+/* Commands sent and not yet acked (pipelined mode), by seq. */
+#define INFLIGHT 8192
+static uint16_t inflight_type[INFLIGHT];
+static unsigned outstanding;
+static bool pipelined;
+
+/* Handle one event; true when it was an ack (of any command). */
+static bool event_one(const struct mr_msg *e)
+{
+	if (e->hdr.type != MR_EVT_ACK) {
+		print_event(e);
+		return false;
+	}
+	printf("ack %s seq=%u flow=%d result=%d%s%s\n", cmd_name(inflight_type[e->hdr.seq % INFLIGHT]),
+	       e->hdr.seq, e->hdr.flow_id == MR_FLOW_ID_NONE ? -1 : (int)e->hdr.flow_id, e->hdr.result,
+	       e->hdr.result ? " " : "", e->hdr.result ? strerror(-e->hdr.result) : "");
+	if (e->hdr.result)
+		failures++;
+	return true;
+}
+
+/* Wait until every command sent has been acked. */
+static void drain(void)
+{
+	uint64_t deadline = now_ms() + ack_timeout_ms;
+	struct mr_msg e;
+
+	while (outstanding) {
+		if (mr_shm_evt_recv(&shm, &e, 1) == 1) {
+			if (event_one(&e)) {
+				outstanding--;
+				deadline = now_ms() + ack_timeout_ms;
+			}
+			continue;
+		}
+		if (now_ms() > deadline) {
+			fprintf(stderr, "mrelay-flowctl: %u commands not acked\n", outstanding);
+			exit(3);
+		}
+		usleep(50);
+	}
+}
+
+/*
+ * Send one command; without pipelining wait for its ack, printing what comes
+ * in between. Pipelined, only wait when too many are in flight.
+ */
+static void transact(struct mr_msg *m)
 {
 	uint64_t deadline;
 	struct mr_msg e;
 
 	m->hdr.seq = next_seq++;
 	m->hdr.generation = shm.hdr->generation;
+	inflight_type[m->hdr.seq % INFLIGHT] = m->hdr.type;
 	deadline = now_ms() + ack_timeout_ms;
-	while (mr_shm_cmd_send(&shm, m, 1) != 1) {
+	while (outstanding >= INFLIGHT / 2 || mr_shm_cmd_send(&shm, m, 1) != 1) {
+		if (mr_shm_evt_recv(&shm, &e, 1) == 1) {
+			if (event_one(&e))
+				outstanding--;
+			continue;
+		}
 		if (now_ms() > deadline) {
 			fprintf(stderr, "mrelay-flowctl: command ring full\n");
 			exit(3);
 		}
-		usleep(100);
-	}
-	for (;;) {
-		if (mr_shm_evt_recv(&shm, &e, 1) == 1) {
-			if (e.hdr.type == MR_EVT_ACK && e.hdr.seq == m->hdr.seq) {
-				printf("ack %s seq=%u flow=%d result=%d%s%s\n", cmd_name(m->hdr.type),
-				       e.hdr.seq, e.hdr.flow_id == MR_FLOW_ID_NONE ? -1 : (int)e.hdr.flow_id,
-				       e.hdr.result, e.hdr.result ? " " : "",
-				       e.hdr.result ? strerror(-e.hdr.result) : "");
-				if (e.hdr.result)
-					failures++;
-				return e.hdr.result;
-			}
-			print_event(&e);
-			continue;
-		}
-		if (now_ms() > deadline) {
-			fprintf(stderr, "mrelay-flowctl: no ack for %s seq %u\n", cmd_name(m->hdr.type),
-				m->hdr.seq);
-			exit(3);
-		}
 		usleep(50);
 	}
+	outstanding++;
+	if (!pipelined)
+		drain();
 }
 
 static int parse_u32(const char *s, uint32_t *out)
@@ -324,6 +360,9 @@ static int run_cmd(int argc, char **argv)
 
 	if (argc == 0)
 		return 0;
+	/* Anything but a flow command first collects the acks in flight. */
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "mod") != 0 && strcmp(argv[0], "del") != 0)
+		drain();
 	memset(&m, 0, sizeof(m));
 	m.hdr.flow_id = MR_FLOW_ID_NONE;
 	if (strcmp(argv[0], "hello") == 0 && argc == 1) {
@@ -383,6 +422,18 @@ static int run_cmd(int argc, char **argv)
 			}
 		}
 		printf("quiet rx=%" PRIu64 "\n", last);
+	} else if (strcmp(argv[0], "pipeline") == 0 && argc == 2) {
+		pipelined = strcmp(argv[1], "on") == 0;
+	} else if (strcmp(argv[0], "wait-rx") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
+		uint64_t limit = now_ms() + 60000;
+
+		while (rx_total() < u) {
+			if (now_ms() > limit) {
+				fprintf(stderr, "mrelay-flowctl: rx stayed below %u\n", u);
+				exit(3);
+			}
+			usleep(1000);
+		}
 	} else if (strcmp(argv[0], "sleep") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
 		usleep(u * 1000);
 	} else {
@@ -416,7 +467,8 @@ static void usage(FILE *f)
 		   "  -t MS  ack timeout (default 5000)\n"
 		   "  -k     exit 0 even when an ack carries an error\n"
 		   "Commands: hello | add SPEC | mod SPEC | del ID | dump | barrier | drops |\n"
-		   "  flow ID | workers | events MS | quiesce MS | sleep MS\n");
+		   "  flow ID | workers | events MS | quiesce MS | sleep MS | pipeline on|off |\n"
+		   "  wait-rx N\n");
 }
 
 int main(int argc, char **argv)
@@ -467,6 +519,7 @@ int main(int argc, char **argv)
 		while (fgets(line, sizeof(line), f))
 			if (run_line(line))
 				return 2;
+		drain();
 		if (f != stdin)
 			fclose(f);
 	} else {
@@ -479,6 +532,7 @@ int main(int argc, char **argv)
 				start = i + 1;
 			}
 		}
+		drain();
 	}
 	mr_shm_detach(&shm);
 	return failures && !keep_going ? 1 : 0;
