@@ -104,10 +104,12 @@ struct dp_ctx {
 	struct dp_lcore *lcores[MR_SHM_MAX_WORKERS];
 	struct dp_test_opts test;
 	uint64_t tsc_hz;
-	volatile bool rx_enabled;		/* false until the first barrier in test mode */
+	/* Read by every worker loop, written rarely: a line of its own. */
+	volatile bool rx_enabled __rte_cache_aligned;	/* false until the first barrier in test mode */
 	volatile bool quit;
-	volatile bool local_busy;		/* test mode: main lcore handling local frames */
-	uint64_t last_rx_tsc;			/* test mode: exit when idle */
+	/* Test mode only, each written by one side. */
+	volatile bool local_busy __rte_cache_aligned;	/* main lcore handling local frames */
+	uint64_t last_rx_tsc __rte_cache_aligned;	/* for exit-when-idle */
 };
 
 #endif

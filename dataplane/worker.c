@@ -292,6 +292,13 @@ static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 	if (n_udp == 0)
 		return;
 	rte_hash_lookup_bulk_data(lc->hash, keys, n_udp, &hits, data);
+	/* Actions, then the stats slots they name: with many flows both miss. */
+	for (unsigned j = 0; j < n_udp; j++)
+		if (hits & (1ull << j))
+			rte_prefetch0(data[j]);
+	for (unsigned j = 0; j < n_udp; j++)
+		if (hits & (1ull << j))
+			rte_prefetch0(&lc->flow_stats[((const struct dp_flow_action *)data[j])->flow_id]);
 	for (unsigned j = 0; j < n_udp; j++) {
 		struct rte_mbuf *m = pkts[idx[j]];
 
