@@ -63,7 +63,7 @@ struct mr_codec_params {
 	uint8_t in_cn_pt;	/* comfort noise arriving (13 when negotiated) */
 	uint8_t out_ptime;	/* ms, 10/20/30/40/60; 0 = 20 */
 	uint8_t opus_complexity; /* 0..10; MR_CODEC_OPUS_CX_DEFAULT when 0xff */
-	uint8_t opus_max_bw;	/* 0 = derived from the other leg; else 8/12/16/24/48 (kHz of audio) */
+	uint8_t opus_max_bw;	/* the Opus receiver's maxplaybackrate, kHz: 8/12/16/24/48 caps the coded band; 0 = no cap */
 	uint16_t flags;		/* MR_CODEC_F_* */
 	uint32_t opus_bitrate;	/* bit/s; 0 = chosen from the bandwidth */
 	uint32_t ssrc;		/* of the transcoded leg */

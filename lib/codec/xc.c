@@ -41,6 +41,7 @@ static int setup_opus_enc(struct mr_codec_xc *xc)
 {
 	const struct mr_codec_params *p = &xc->p;
 	int bw, cx, rc;
+	unsigned sel;
 	opus_int32 bitrate;
 
 	xc->opus_channels = (p->flags & MR_CODEC_F_OPUS_STEREO) ? 2 : 1;
@@ -48,12 +49,18 @@ static int setup_opus_enc(struct mr_codec_xc *xc)
 			       OPUS_APPLICATION_VOIP);
 	if (rc != OPUS_OK)
 		return -EINVAL;
-	/* No point coding more than the source carries (or the receiver asked for). */
-	switch (xc->rate) {
-	case 8000: bw = OPUS_BANDWIDTH_NARROWBAND; xc->opus_bw_khz = 4; bitrate = 16000; break;
-	case 12000: bw = OPUS_BANDWIDTH_MEDIUMBAND; xc->opus_bw_khz = 6; bitrate = 20000; break;
-	case 16000: bw = OPUS_BANDWIDTH_WIDEBAND; xc->opus_bw_khz = 8; bitrate = 24000; break;
-	case 24000: bw = OPUS_BANDWIDTH_SUPERWIDEBAND; xc->opus_bw_khz = 12; bitrate = 28000; break;
+	/*
+	 * No point coding more than the source carries, nor more than the
+	 * receiver plays (its maxplaybackrate, opus_max_bw): the narrower wins.
+	 */
+	sel = xc->rate / 1000;
+	if (p->opus_max_bw != 0 && p->opus_max_bw < sel)
+		sel = p->opus_max_bw;
+	switch (sel) {
+	case 8: bw = OPUS_BANDWIDTH_NARROWBAND; xc->opus_bw_khz = 4; bitrate = 16000; break;
+	case 12: bw = OPUS_BANDWIDTH_MEDIUMBAND; xc->opus_bw_khz = 6; bitrate = 20000; break;
+	case 16: bw = OPUS_BANDWIDTH_WIDEBAND; xc->opus_bw_khz = 8; bitrate = 24000; break;
+	case 24: bw = OPUS_BANDWIDTH_SUPERWIDEBAND; xc->opus_bw_khz = 12; bitrate = 28000; break;
 	default: bw = OPUS_BANDWIDTH_FULLBAND; xc->opus_bw_khz = 20; bitrate = 32000; break;
 	}
 	if (xc->opus_channels == 2)

@@ -444,6 +444,19 @@ START_TEST(test_g722_opus)
 	printf("# Opus(WB)->G.722: SNR %.1f dB, delay %u samples\n", snr, lag);
 	ck_assert(snr > 6.0);
 	free(out);
+
+	/* The Opus receiver plays 8 kHz at most (maxplaybackrate): narrowband, even from G.722. */
+	mr_codec_xc_put(pool, a);
+	p1.opus_max_bw = 8;
+	a = mr_codec_xc_get(pool, &p1);
+	ck_assert_ptr_nonnull(a);
+	mr_codec_xc_info_get(a, &info);
+	ck_assert_uint_eq(info.opus_bandwidth_khz, 4);
+	c1->n = 0;
+	feed(a, &s, &eg, 9, 8000, 20, NULL, c1);
+	ck_assert_uint_eq(check_continuous(c1, PT_OPUS, 960), s.n / 320);
+	for (unsigned i = 5; i < c1->n; i++)
+		ck_assert_int_eq(opus_packet_get_bandwidth(c1->p[i].b + 12), OPUS_BANDWIDTH_NARROWBAND);
 	free(c1);
 	free(c2);
 	free(s.pcm);
