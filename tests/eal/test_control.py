@@ -70,8 +70,11 @@ dumped = sorted(int(x) for x in re.findall(r'^flow id=(\d+)', out, re.M))
 t.ok(dumped == [1, 2], 'dump lists flows 1 and 2', out)
 t.ok('dst=198.18.0.51:4000' in out, 'dump shows the modified destination', out)
 
-rc, out = dp.ctl(['hello', f'add id=8 local=198.18.0.1:30060 {F} idle=1', 'events 3500',
+rc, out = dp.ctl(['hello', 'generation 12345', f'add id=9 local=198.18.0.1:30070 {F}',
+                  'generation auto', f'add id=8 local=198.18.0.1:30060 {F} idle=1', 'events 3500',
                   'flow 1', 'flow 2'])
+t.ok(acks(out)[1:3] == [('add', 9, -errno.ESTALE), ('add', 8, 0)],
+     'a command from another generation is refused (ESTALE)', out)
 t.ok(re.search(r'^event idle flow=8 idle_s=\d+ packets=0$', out, re.M) is not None,
      'a flow without traffic is reported idle', out)
 t.ok(not re.search(r'^event idle flow=[12] ', out, re.M), 'flows with the default idle time are not',

@@ -10,7 +10,8 @@
  * Commands: hello | add SPEC | mod SPEC | del ID | dump | barrier |
  *   drops | flow ID | workers | events MS | quiesce MS | sleep MS |
  *   pipeline on|off (flow commands do not wait for their acks; any other
- *   command waits for all of them) | wait-rx N (until N packets received)
+ *   command waits for all of them) | wait-rx N (until N packets received) |
+ *   generation N|auto (the generation commands carry; tests of stale ones)
  * SPEC: id=N local=ADDR:PORT [iface=N] [vlan=N] src=ADDR:PORT [dst=ADDR:PORT]
  *   [expect=ADDR[:PORT]] [out-iface=N] [out-vlan=N] [peer=N]
  *   [flags=learn,strict,rtcp,mux,blackhole,ssrc,peer-dst] [window=MS] [idle=S]
@@ -96,6 +97,8 @@ static void print_event(const struct mr_msg *m)
 static uint16_t inflight_type[INFLIGHT];
 static unsigned outstanding;
 static bool pipelined;
+static bool gen_forced;		/* "generation N": send N instead of the region's */
+static uint64_t gen_value;
 
 /* Handle one event; true when it was an ack (of any command). */
 static bool event_one(const struct mr_msg *e)
@@ -144,7 +147,7 @@ static void transact(struct mr_msg *m)
 	struct mr_msg e;
 
 	m->hdr.seq = next_seq++;
-	m->hdr.generation = shm.hdr->generation;
+	m->hdr.generation = gen_forced ? gen_value : shm.hdr->generation;
 	inflight_type[m->hdr.seq % INFLIGHT] = m->hdr.type;
 	deadline = now_ms() + ack_timeout_ms;
 	while (outstanding >= INFLIGHT / 2 || mr_shm_cmd_send(&shm, m, 1) != 1) {
@@ -422,6 +425,10 @@ static int run_cmd(int argc, char **argv)
 			}
 		}
 		printf("quiet rx=%" PRIu64 "\n", last);
+	} else if (strcmp(argv[0], "generation") == 0 && argc == 2) {
+		/* Tests: "generation N" sends N from now on, "generation auto" the live one. */
+		gen_forced = strcmp(argv[1], "auto") != 0;
+		gen_value = strtoull(argv[1], NULL, 0);
 	} else if (strcmp(argv[0], "pipeline") == 0 && argc == 2) {
 		pipelined = strcmp(argv[1], "on") == 0;
 	} else if (strcmp(argv[0], "wait-rx") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
@@ -468,7 +475,7 @@ static void usage(FILE *f)
 		   "  -k     exit 0 even when an ack carries an error\n"
 		   "Commands: hello | add SPEC | mod SPEC | del ID | dump | barrier | drops |\n"
 		   "  flow ID | workers | events MS | quiesce MS | sleep MS | pipeline on|off |\n"
-		   "  wait-rx N\n");
+		   "  wait-rx N | generation N|auto\n");
 }
 
 int main(int argc, char **argv)
