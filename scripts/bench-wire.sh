@@ -45,6 +45,71 @@ wire_testpmd_stop() {
   wait "$wire_dut_pid" 2>/dev/null
 }
 
+# wire_relay_start DIR FLOWS: mrelay-dataplane as the memif server, one
+# forwarding core (workers = 0: the main lcore forwards), and FLOWS flows
+# programmed through its shm command ring with mrelay-flowctl: flow i
+# receives on 198.18.0.1:(10000+i) and sends from there to the generator's
+# 198.18.0.2:(10000+i), the plan mrelay-gen verifies. Sets w_prog (flows
+# programmed per second, acks included).
+wire_relay_start() {
+  local dir=$1 flows=$2 cap=4096 inst=mrbench$$ i t0 t1 out
+  wire_relay_why=""
+  if [ ! -x "$wire_dp" ] || [ ! -x "$wire_flowctl" ]; then
+    wire_relay_why="mrelay-dataplane or mrelay-flowctl not built"
+    return 1
+  fi
+  if [ "$flows" -gt 50000 ]; then
+    # One IPv4 address per interface: a flow is a local port of it.
+    wire_relay_why="one address per interface holds at most 64512 flows"
+    return 1
+  fi
+  while [ $cap -lt $((2 * flows)) ]; do cap=$((cap * 2)); done
+  cat >"$dir/dp.ini" <<INI
+[dataplane]
+instance = $inst
+workers = 0
+flows = $cap
+[interface media]
+device = net_memif0,role=server,$wire_memif
+address = 198.18.0.1/24
+INI
+  taskset -c "$wire_cpu_dut" "$wire_dp" -c "$dir/dp.ini" -i "$inst" -- \
+    -l "$wire_cpu_dut" --file-prefix "mrbench-dp$$" "${wire_eal[@]}" >"$dir/dut.log" 2>&1 &
+  wire_dut_pid=$!
+  for i in $(seq 300); do
+    "$wire_flowctl" -i "$inst" -w 1000 hello >/dev/null 2>&1 && break
+    if ! kill -0 "$wire_dut_pid" 2>/dev/null; then
+      wire_relay_why="mrelay-dataplane exited: $(tail -n1 "$dir/dut.log")"
+      return 1
+    fi
+    sleep 0.1
+  done
+  {
+    echo "pipeline on"
+    awk -v n="$flows" 'BEGIN { for (i = 0; i < n; i++)
+      printf "add id=%d local=198.18.0.1:%d src=198.18.0.1:%d dst=198.18.0.2:%d\n", i, 10000 + i, 10000 + i, 10000 + i }'
+    echo "barrier"
+  } >"$dir/flows.txt"
+  t0=$(date +%s.%N)
+  out=$("$wire_flowctl" -i "$inst" -w 60000 -f "$dir/flows.txt" 2>&1)
+  local rc=$?
+  t1=$(date +%s.%N)
+  if [ $rc -ne 0 ]; then
+    wire_relay_why="programming $flows flows failed: $(tail -n1 <<<"$out")"
+    wire_relay_stop
+    return 1
+  fi
+  w_prog=$(awk -v n="$flows" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+  return 0
+}
+
+wire_relay_stop() {
+  kill -TERM "$wire_dut_pid" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$wire_dut_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$wire_dut_pid" 2>/dev/null
+  wait "$wire_dut_pid" 2>/dev/null
+}
+
 # wire_search DUT FLOWS MODE: runs the generator's search against a started
 # DUT; sets w_tput (pps), w_l50 / w_l90 ("p50/p99/p99.9" in us), w_cpu (% of
 # the DUT core it used), w_note.
@@ -82,9 +147,21 @@ wire_mpps() { awk -v p="${1:-0}" 'BEGIN { printf "%.2f Mpps", p / 1e6 }'; }
 
 bench_wire() {
   wire_gen=$B/tests/perf/mrelay-gen
+  wire_dp=${MRELAY_BENCH_DATAPLANE:-$B/dataplane/mrelay-dataplane}
+  wire_flowctl=${MRELAY_BENCH_FLOWCTL:-}
+  if [ -z "$wire_flowctl" ]; then
+    # The test client lives with the tests, which $B does not build: only
+    # that target, in a build of its own.
+    local tb=${B}-tools
+    wire_flowctl=$tb/tests/tools/mrelay-flowctl
+    if [ -f "$top/tests/tools/mrelay-flowctl.c" ]; then
+      { [ -f "$tb/build.ninja" ] || meson setup "$tb" --buildtype=release -Dbenchmarks=false >/dev/null; } &&
+        ninja -C "$tb" tests/tools/mrelay-flowctl >/dev/null || wire_flowctl=""
+    fi
+  fi
   wire_testpmd=$(command -v dpdk-testpmd || true)
   wire_trial=${trial_s:-2}
-  local flows=${flows_list:-1000,100000,1000000}
+  local flows=${flows_list:-1000,50000,1000000}
   if [ "$quick" = 1 ]; then
     wire_trial=${trial_s:-0.5}
     [ -z "$flows_list" ] && flows=1000
@@ -127,17 +204,21 @@ bench_wire() {
       wire_testpmd_stop
     fi
     mr=""; mr50="-"; mr90="-"
-    if declare -F wire_relay_start >/dev/null && wire_relay_start "$wire_dir" "$f"; then
+    w_prog=""
+    if wire_relay_start "$wire_dir" "$f"; then
       wire_search mrelay "$f" relay
       mr=$w_tput; mr50=$w_l50; mr90=$w_l90
       wire_notes+=("$w_note")
       wire_relay_stop
+    else
+      wire_notes+=("mrelay, $f flows: not run: $wire_relay_why")
     fi
     ratio=-
     [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
     rows+=("relay memif 214 B|$f flows, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
     rows+=("  latency at 50%|$f flows, p50/p99/p99.9 us|$mr50|testpmd: $tp50|-")
     rows+=("  latency at 90%|$f flows, p50/p99/p99.9 us|$mr90|testpmd: $tp90|-")
+    [ -n "$w_prog" ] && rows+=("flow programming|$f flows, shm ring|$w_prog flows/s|-|-")
   done
   wire_notes+=("load average after: $(cut -d' ' -f1-3 /proc/loadavg); logs in $wire_dir")
   local n

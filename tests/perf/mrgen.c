@@ -584,10 +584,12 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 	bool sending = true;
 
 	uint64_t prev, stall = hz / 20000;
+	uint64_t late = (uint64_t)((duration > 1 ? duration : 1) * (double)hz), deadline;
 
 	t0 = rte_rdtsc();
 	prev = t0;
 	tend = count ? UINT64_MAX : t0 + (uint64_t)(duration * (double)hz);
+	deadline = count ? UINT64_MAX : rate > 0 ? tend + late : tend;
 	last_rx = t0;
 	for (;;) {
 		uint64_t now = rte_rdtsc();
@@ -598,7 +600,10 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 			g->c.stalls++;
 		prev = now;
 		if (sending && npend == 0) {
-			if (now >= tend || built >= target || stop_now) {
+			/* A paced trial sends its whole count, late if the core was
+			 * taken away near the end (the bucket allows the catch-up);
+			 * it gives up one duration (at least 1 s) after the end. */
+			if (built >= target || stop_now || now >= deadline) {
 				sending = false;
 				t_tx_end = now;
 			} else {
@@ -756,7 +761,7 @@ static int search(struct gen *g)
 	if (r.pass) {
 		best = hi;
 	} else {
-		while (!stop_now && hi - lo > g->o.precision * hi) {
+		while (!stop_now && hi - lo > g->o.precision * hi && hi >= 1000 && trials < 40) {
 			double mid = (lo + hi) / 2;
 
 			trial(g, "search", mid, &r);
