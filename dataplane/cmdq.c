@@ -615,9 +615,13 @@ static void learned_ring(struct dp_ctx *ctx)
 
 	if (out_room() < 32)
 		return;
+	if (svc.test_mode)	/* workers wait for this in test mode (worker.c) */
+		ctx->local_busy = true;
 	n = rte_ring_dequeue_burst_elem(ctx->learn_ring, ids, sizeof(ids[0]), 32, NULL);
 	for (unsigned i = 0; i < n; i++)
 		learned_check(ctx, ids[i]);
+	if (svc.test_mode)
+		ctx->local_busy = false;
 }
 
 /* ---- the round ---- */

@@ -316,9 +316,11 @@ void dp_worker_poll(struct dp_lcore *lc)
 	uint64_t rx = lc->ws->rx_packets;
 
 	if (unlikely(lc->test_mode) && !lc->is_main) {
-		/* Tests only: what was handed to the main lcore (ARP, NDP) is handled
-		 * before the next packet, as with workers = 0: runs are deterministic. */
-		while (rte_ring_count(lc->local_ring) != 0 || lc->ctx->local_busy)
+		/* Tests only: what was handed to the main lcore (ARP, NDP, learned
+		 * sources) is handled before the next packet, as with workers = 0:
+		 * runs are deterministic. */
+		while (rte_ring_count(lc->local_ring) != 0 || rte_ring_count(lc->learn_ring) != 0 ||
+		       lc->ctx->local_busy)
 			rte_pause();
 	}
 	if (likely(lc->ctx->rx_enabled))

@@ -39,8 +39,13 @@ gen = subprocess.run([sys.executable, os.path.join(here, '..', '..', 'scripts', 
 t.ok(gen.returncode == 0, 'scripts/dpvectors.py wrote the vectors', gen.stderr)
 with open(os.path.join(work, 'dp.ini')) as f:
     ini = f.read()
-dp = Dataplane(sys.argv[1], sys.argv[2], 'relay', ini, workdir=work,
+# argv[3]: worker lcores (0: the main lcore forwards between its service rounds).
+workers = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+ini = ini.replace('workers = 0', f'workers = {workers}')
+dp = Dataplane(sys.argv[1], sys.argv[2], f'relay{workers}w', ini, workdir=work,
+               lcores=','.join(str(i) for i in range(workers + 1)),
                args=['--test-start-on-barrier', '--test-burst', '1'])
+print(f'# workers = {workers}')
 with open(os.path.join(work, 'flows.txt')) as f:
     flows = f.read().splitlines()
 rc, out = dp.ctl(flows, keep_going=False)
