@@ -14,6 +14,7 @@
 #include "config/config-t.h"
 #include "bencode/bencode-t.h"
 #include "sdp/sdp-t.h"
+#include "sdes/sdes-t.h"
 #include "shm/shm.h"
 
 #include "session-t.h"
@@ -141,6 +142,7 @@ struct ctl_req {
 	uint8_t af;			/* address family asked for the recipient; 0 = as received */
 	int64_t delete_delay;		/* seconds; -1 = the configured one */
 	int64_t limit;			/* list */
+	struct mr_sdes_opts sdes;	/* the "SDES" list and SDES-* flags */
 	char warning[256];
 };
 

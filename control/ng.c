@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bencode/bencode.h"
+#include "sdes/sdes.h"
 #include "config/config.h"
 
 #include "ctl.h"
@@ -211,8 +212,42 @@ static int opt_flags(struct ctl_req *r, const struct mr_bencode_node *list, cons
 				break;
 			}
 		}
+		if (!known && mr_str_has_prefix(s, "SDES-")) {
+			if (mr_sdes_opts_add(&r->sdes, mr_str_make(s.p + 5, s.len - 5)) < 0)
+				warn(r, "unknown SDES flag ignored", s);
+			known = true;
+		} else if (!known && mr_bencode_key_eq(s, "pad crypto")) {
+			r->sdes.pad = true;
+			known = true;
+		}
 		if (!known)
 			warn(r, "unknown flag ignored", s);
+	}
+	return 0;
+}
+
+/* "SDES": a list of options, or one as a string (rtpengine's ng spelling). */
+static int opt_sdes(struct ctl_req *r, const struct mr_bencode_node *n, const char **why)
+{
+	const struct mr_bencode_node *it;
+	struct mr_str s;
+
+	if (mr_bencode_node_str(n, &s) == 0) {
+		if (mr_sdes_opts_add(&r->sdes, s) < 0)
+			warn(r, "unknown SDES option ignored", s);
+		return 0;
+	}
+	if (n->type != MR_BENCODE_LIST) {
+		*why = "SDES must be a list of strings";
+		return -EINVAL;
+	}
+	MR_BENCODE_LIST_FOREACH(r->doc, n, it) {
+		if (mr_bencode_node_str(it, &s) < 0) {
+			*why = "SDES must be a list of strings";
+			return -EINVAL;
+		}
+		if (mr_sdes_opts_add(&r->sdes, s) < 0)
+			warn(r, "unknown SDES option ignored", s);
 	}
 	return 0;
 }
@@ -405,6 +440,8 @@ static int parse_req(struct ctl *c, struct ctl_req *r, const char **why)
 			return *why = "address-family must be IP4 or IP6", -EINVAL;
 	}
 	if ((n = mr_bencode_dict_get(r->doc, r->root, "rtcp-mux")) && (rc = opt_rtcp_mux(r, n, why)) < 0)
+		return rc;
+	if ((n = mr_bencode_dict_get(r->doc, r->root, "SDES")) && (rc = opt_sdes(r, n, why)) < 0)
 		return rc;
 	if ((n = mr_bencode_dict_get(r->doc, r->root, "ICE"))) {
 		if (mr_bencode_node_str(n, &s) < 0)

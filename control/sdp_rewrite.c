@@ -62,33 +62,30 @@ int ctl_sdp_remote(const struct mr_sdp *sdp, unsigned i, const struct ctl_req *r
 	return 0;
 }
 
-static bool proto_is_srtp(struct mr_str p)
+static bool proto_is_dtls(struct mr_str p)
 {
-	return mr_str_eq_nocase(p, "RTP/SAVP") || mr_str_eq_nocase(p, "RTP/SAVPF") ||
-	       mr_str_eq_nocase(p, "UDP/TLS/RTP/SAVP") || mr_str_eq_nocase(p, "UDP/TLS/RTP/SAVPF");
-}
-
-static bool sdp_has_srtp(const struct mr_sdp *sdp)
-{
-	for (unsigned i = 0; i < sdp->n_media; i++)
-		if (proto_is_srtp(sdp->media[i].proto))
-			return true;
-	return false;
+	return mr_str_eq_nocase(p, "UDP/TLS/RTP/SAVP") || mr_str_eq_nocase(p, "UDP/TLS/RTP/SAVPF");
 }
 
 /*
- * transport-protocol: RTP/AVP and RTP/AVPF pass; anything that needs SRTP
- * done here (to or from SAVP) waits for the SRTP work.
+ * transport-protocol: RTP/AVP, RTP/AVPF, RTP/SAVP and RTP/SAVPF (SDES,
+ * control/sdes.c). DTLS-SRTP is not done here.
  */
 int ctl_sdp_check_transport(const struct mr_sdp *sdp, const struct ctl_req *r, const char **why)
 {
+	for (unsigned i = 0; sdp && i < sdp->n_media; i++) {
+		if (proto_is_dtls(sdp->media[i].proto) && sdp->media[i].port != 0) {
+			*why = "DTLS-SRTP not supported";
+			return -ENOTSUP;
+		}
+	}
 	if (r->transport.len == 0)
 		return 0;
-	if (proto_is_srtp(r->transport) || (sdp && sdp_has_srtp(sdp))) {
-		*why = "SRTP not supported yet";
+	if (proto_is_dtls(r->transport)) {
+		*why = "DTLS-SRTP not supported";
 		return -ENOTSUP;
 	}
-	if (!mr_str_eq_nocase(r->transport, "RTP/AVP") && !mr_str_eq_nocase(r->transport, "RTP/AVPF")) {
+	if (!ctl_sdes_proto_ok(r->transport)) {
 		*why = "unsupported transport-protocol";
 		return -EINVAL;
 	}
@@ -157,6 +154,7 @@ int ctl_sdp_rewrite(const struct ctl *c, const struct ctl_call *call, const stru
 			em->drop_rtcp_mux = true;
 		if (r->transport.len && m->is_rtp && !mr_str_eq(m->proto, r->transport))
 			em->proto = r->transport;
+		ctl_sdes_apply(i, em);
 	}
 	rc = mr_sdp_write(sdp, &ed, out, cap, out_len, why);
 	if (rc == -ENOSPC)

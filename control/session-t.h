@@ -16,6 +16,7 @@
 #include <uthash.h>
 
 #include "common/mr_addr.h"
+#include "sdes/sdes-t.h"
 
 #define CTL_MAX_TAG 256		/* call-id, from-tag, to-tag, label */
 #define CTL_MAX_BRANCHES 8	/* forked answers kept per call */
@@ -54,6 +55,20 @@ struct ctl_flowref {
 	uint64_t idle_packets;		/* the flow's packet count at that event */
 };
 
+/*
+ * SDES state of one stream (control/sdes.c). Holds keys: wiped wherever a
+ * stream is freed or copied away.
+ */
+struct ctl_srtp {
+	struct mr_sdes_crypto rx[2];	/* [slot]: the key that party sends with; suite 0: plain */
+	struct mr_sdes_crypto tx[2];	/* [slot]: ours towards that party */
+	struct mr_sdes_crypto offered[MR_SRTP_SUITE_COUNT - 1];	/* lines offered, until answered */
+	uint8_t n_offered;
+	uint8_t offered_to;		/* the slot they were offered to */
+	bool await[2];			/* SRTP offered to that slot, its key not known yet */
+	char proto[2][24];		/* transport each party wrote */
+};
+
 struct ctl_stream {
 	struct ctl_local local[2];
 	struct ctl_remote remote[2];
@@ -63,6 +78,7 @@ struct ctl_stream {
 	uint32_t clock_rate;
 	bool is_rtp;
 	bool mux;			/* both parties multiplex RTCP */
+	struct ctl_srtp srtp;
 };
 
 struct ctl_branch {

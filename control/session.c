@@ -243,6 +243,7 @@ static void build_spec(const struct ctl *c, const struct ctl_call *call, unsigne
 							      : c->cfg->ctl.timeout_s;
 	sp->clock_rate = st->clock_rate;
 	sp->call_hash = call->call_hash;
+	ctl_sdes_spec(st, s, sp);
 }
 
 static void batch_add(struct batch *b, uint16_t type, const struct ctl *c,
@@ -313,6 +314,7 @@ static int program_submit(struct ctl *c, struct ctl_call *call, struct batch *b,
 	for (unsigned j = 0; j < b->n; j++)
 		b->results[j] = -ENOTCONN;	/* nothing sent yet: nothing to undo */
 	rc = ctl_dp_submit(&c->dp, b->msgs, b->n, &b->first);
+	ctl_sdes_wipe_msgs(b->msgs, b->n);	/* the keys are in the ring now */
 	if (rc < 0)
 		*why = dp_reason(rc);
 	return rc;
@@ -416,6 +418,7 @@ static void call_free(struct ctl *c, struct ctl_call *call)
 		free(call->branches[j]->remote);
 		free(call->branches[j]);
 	}
+	ctl_sdes_wipe_streams(call->streams, call->n_streams);
 	free(call->streams);
 	free(call);
 }
@@ -573,6 +576,14 @@ struct snapshot {
 
 static struct snapshot snap_buf;
 
+/* A snapshot holds stream keys (SDES): wiped before it is freed. */
+static void sn_free(struct snapshot *sn)
+{
+	if (sn)
+		ctl_sdes_wipe_streams(sn->streams, sn->call.n_streams);
+	free(sn);
+}
+
 /*
  * An offer or answer whose flows are sent and whose acks are awaited: the
  * ng layer sends the reply once ctl_sess_op_finish() says how it ended.
@@ -623,9 +634,14 @@ static int grow_streams(struct ctl_call *call, unsigned n)
 
 	if (n <= call->n_streams)
 		return 0;
-	st = realloc(call->streams, sizeof(*st) * n);
+	/* Not realloc: the old block holds keys and is wiped before it is freed. */
+	st = malloc(sizeof(*st) * n);
 	if (st == NULL)
 		return -ENOMEM;
+	if (call->n_streams)
+		memcpy(st, call->streams, sizeof(*st) * call->n_streams);
+	ctl_sdes_wipe_streams(call->streams, call->n_streams);
+	free(call->streams);
 	for (unsigned i = call->n_streams; i < n; i++)
 		stream_init(&st[i]);
 	call->streams = st;
@@ -710,7 +726,7 @@ int ctl_sess_op_finish(struct ctl *c, struct ctl_op *op, uint64_t deadline, cons
 		}
 		call->last_signal_s = ctl_wall_us() / 1000000;
 	}
-	free(op->sn);
+	sn_free(op->sn);
 	free(op);
 	return rc;
 }
@@ -742,7 +758,7 @@ static int op_start(struct ctl *c, struct ctl_call *call, uint8_t kind, bool cre
 	rc = program_submit(c, call, &op->b, why);
 	if (rc < 0) {
 		op_rollback(c, call, created, sn, NULL);
-		free(op->sn);
+		sn_free(op->sn);
 		free(op);
 		return rc;
 	}
@@ -754,15 +770,15 @@ static int op_start(struct ctl *c, struct ctl_call *call, uint8_t kind, bool cre
 	return ctl_sess_op_finish(c, op, ctl_dp_deadline(&c->dp), why);
 oom:
 	if (op)
-		free(op->sn);
+		sn_free(op->sn);
 	free(op);
 	*why = "out of memory";
 	op_rollback(c, call, created, sn, NULL);
 	return -ENOMEM;
 }
 
-int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
-		   size_t *out_len, const char **why)
+static int offer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		    size_t *out_len, const char **why)
 {
 	struct mr_sdp *sdp = c->sdp_in;
 	struct snapshot *sn = &snap_buf;
@@ -841,6 +857,9 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			rc = -EINVAL;
 			goto fail_streams;
 		}
+		rc = ctl_sdes_offer(st, sdp, i, (unsigned)o, r, why);
+		if (rc < 0)
+			goto fail_streams;
 		mr_str_copy(m->type, st->type, sizeof(st->type));
 		mr_str_copy(m->proto, st->proto, sizeof(st->proto));
 		st->is_rtp = m->is_rtp;
@@ -881,6 +900,19 @@ fail:
 		c->sess.total_calls--;
 	}
 	c->sess.errors++;
+	return rc;
+}
+
+/* SDES state lives for one request; copies of keys in the snapshot do not outlive it. */
+int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		   size_t *out_len, const char **why)
+{
+	int rc;
+
+	ctl_sdes_begin();
+	rc = offer_do(c, r, out, cap, out_len, why);
+	ctl_sdes_end();
+	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
 	return rc;
 }
 
@@ -949,8 +981,8 @@ oom:
 	return -ENOMEM;
 }
 
-int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
-		    size_t *out_len, const char **why)
+static int answer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		     size_t *out_len, const char **why)
 {
 	struct mr_sdp *sdp = c->sdp_in;
 	struct snapshot *sn = &snap_buf;
@@ -1013,6 +1045,9 @@ int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		rc = ctl_sdp_remote(sdp, i, r, &st->remote[a], why);
 		if (rc < 0)
 			goto fail;
+		rc = ctl_sdes_answer(st, sdp, i, (unsigned)a, r, why);
+		if (rc < 0)
+			goto fail;
 		if (!st->remote[a].disabled && !st->remote[a].hold &&
 		    st->remote[a].rtp.ip.family != st->local[a].addr.family && st->local[a].port) {
 			*why = "answer uses another address family than the one offered to it";
@@ -1034,6 +1069,18 @@ int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 fail:
 	snapshot_restore(c, sn, call);
 	c->sess.errors++;
+	return rc;
+}
+
+int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		    size_t *out_len, const char **why)
+{
+	int rc;
+
+	ctl_sdes_begin();
+	rc = answer_do(c, r, out, cap, out_len, why);
+	ctl_sdes_end();
+	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
 	return rc;
 }
 

@@ -56,6 +56,28 @@ int ctl_sdp_rewrite(const struct ctl *c, const struct ctl_call *call, const stru
 		    unsigned to, const struct ctl_req *r, bool strip_mux,
 		    uint8_t *out, size_t cap, size_t *out_len, const char **why);
 
+/*
+ * sdes.c: SDES per stream. Between ctl_sdes_begin() and ctl_sdes_end() (one
+ * request), offer/answer decide each party's keys and the a=crypto lines
+ * and transport written towards the other; ctl_sdp_rewrite applies them
+ * (ctl_sdes_apply). offer/answer return 0, or -EINVAL with *why (no usable
+ * crypto for an SRTP leg: the request fails, no flow is made) or an error of
+ * the CSPRNG.
+ */
+void ctl_sdes_begin(void);
+void ctl_sdes_end(void);
+int ctl_sdes_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, unsigned o,
+		   struct ctl_req *r, const char **why);
+int ctl_sdes_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, unsigned a,
+		    struct ctl_req *r, const char **why);
+void ctl_sdes_apply(unsigned i, struct mr_sdp_edit_media *em);
+/* The keys of the flow of packets sent by slot s. */
+void ctl_sdes_spec(const struct ctl_stream *st, unsigned s, struct mr_flow_spec *sp);
+void ctl_sdes_wipe_msgs(struct mr_msg *msgs, unsigned n);
+void ctl_sdes_wipe_streams(struct ctl_stream *st, unsigned n);
+/* RTP/AVP, RTP/AVPF, RTP/SAVP or RTP/SAVPF. */
+bool ctl_sdes_proto_ok(struct mr_str proto);
+
 /* stats.c: rtpengine-shaped per-call statistics */
 void ctl_stats_call(struct ctl *c, const struct ctl_call *call, struct mr_bencode_enc *e);
 

@@ -455,8 +455,8 @@ START_TEST(ice_remove_and_flags)
 	sig("offer", "ma-1", "ft1", NULL, sdp_a, "13:media-address10:192.0.2.77");
 	ck_result("ok");
 	ck_assert_str_eq(fmt_sa(&fdp_flow_at(port_of("ma-1", 0, 1))->out_dst), "192.0.2.77:49170");
-	sig("offer", "tp-1", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/SAVP");
-	ck_error("SRTP not supported yet");
+	sig("offer", "tp-1", "ft1", NULL, sdp_a, "18:transport-protocol16:UDP/TLS/RTP/SAVP");
+	ck_error("DTLS-SRTP not supported");
 	ck_assert_ptr_null(find_call("tp-1"));
 	sig("offer", "tp-2", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/AVPF");
 	ck_result("ok");
