@@ -381,13 +381,20 @@ static int decode_crypto(struct mr_sdp *sdp, struct mr_sdp_media *m, uint16_t ai
 	struct mr_str rest = sdp->attrs[ai].value, tag;
 	struct mr_sdp_crypto *c;
 
+	/*
+	 * RFC 4568 section 5.1.3: a crypto line that cannot be understood is
+	 * ignored, not an error for the whole description. Lines past the
+	 * capacity, or malformed, stay attributes (lib/sdes judges each one
+	 * with a reason) but are not indexed here.
+	 */
+	(void)why;
 	if (m->n_crypto >= MR_SDP_MAX_CRYPTO)
-		return TOO_BIG("too many a=crypto lines");
+		return 0;
 	c = &m->crypto[m->n_crypto];
 	if (!next_tok(&rest, &tag) || tag.len > 9 || to_u32(tag, 999999999, &c->tag) < 0)
-		return BAD("bad a=crypto tag");
+		return 0;
 	if (!next_tok(&rest, &c->suite) || !next_tok(&rest, &c->key_params))
-		return BAD("bad a=crypto");
+		return 0;
 	c->session_params = trim_right(skip_spaces(rest));
 	c->attr = ai;
 	m->n_crypto++;

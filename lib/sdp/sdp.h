@@ -24,14 +24,17 @@
  * its type (0.0.0.0 and :: allowed: hold); every media has a c= of its own
  * or the session's, unless no c= is needed because there is no media; m=
  * port 0..65535 with an optional "/count"; on RTP protos every format is a
- * payload type 0..127; rtpmap, rtcp, crypto and ptime attributes well formed;
+ * payload type 0..127; rtpmap, rtcp and ptime attributes well formed;
  * at most one c=, one a=rtcp and one direction attribute per section.
+ * a=crypto lines are indexed in media->crypto[] when they have a tag, a
+ * suite and key parameters, up to MR_SDP_MAX_CRYPTO; others stay plain
+ * attributes, never an error (RFC 4568 5.1.3; lib/sdes judges them).
  * Attribute names are matched case-insensitively; unknown attributes and
  * line types are kept as they are. On error out->n_lines and out->n_media
  * are 0.
  * Returns 0, -EBADMSG (malformed) or -E2BIG (input longer than
- * MR_SDP_MAX_LEN, or more lines, media, formats, attributes or crypto lines
- * than the MR_SDP_MAX_* capacities).
+ * MR_SDP_MAX_LEN, or more lines, media, formats or attributes than the
+ * MR_SDP_MAX_* capacities).
  */
 int mr_sdp_parse(const uint8_t *buf, size_t len, struct mr_sdp *out, const char **why);
 

@@ -121,7 +121,7 @@ START_TEST(srtp_to_rtp)
 	endpoint_line(l2, sizeof(l2), 2, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_32, " UNENCRYPTED_SRTCP",
 		      &a_key);
 	snprintf(l1, sizeof(l1), "1 AES_CM_128_HMAC_SHA1_80 inline:dG9vIHNob3J0");
-	snprintf(cl, sizeof(cl), "a=crypto:%s\r\na=crypto:%s\r\n", l1, l2);
+	snprintf(cl, sizeof(cl), "a=crypto:%s\r\na=crypto:%s\r\na=crypto:x %s\r\n", l1, l2, l1 + 2);
 	sdp_with(sdp, sizeof(sdp), "alice", "192.0.2.10", 49170, "RTP/SAVP", cl);
 	sig("offer", "s2r", "ft1", NULL, sdp, "18:transport-protocol7:RTP/AVP");
 	ck_result("ok");
@@ -208,7 +208,8 @@ START_TEST(no_usable_crypto_is_an_error)
 
 	sdp_with(sdp, sizeof(sdp), "alice", "192.0.2.10", 49170, "RTP/SAVP",
 		 "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n"
-		 "a=crypto:2 F8_128_HMAC_SHA1_80 inline:AAAA\r\n");
+		 "a=crypto:2 F8_128_HMAC_SHA1_80 inline:AAAA\r\n"
+		 "a=crypto:x3 AES_CM_128_HMAC_SHA1_80\r\n");
 	sig("offer", "bad-1", "ft1", NULL, sdp, NULL);
 	ck_error("no usable a=crypto line");
 	ck_assert_ptr_null(find_call("bad-1"));
