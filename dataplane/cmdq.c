@@ -14,6 +14,7 @@
 #include <rte_ring_elem.h>
 
 #include "cmdq.h"
+#include "srtp.h"
 #include "drop.h"
 #include "flowtab.h"
 #include "neigh.h"
@@ -276,6 +277,11 @@ static int flow_add(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 	rc = action_build(ctx, spec, epoch, now, &a);
 	if (rc)
 		return rc;
+	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, NULL, &rc);
+	if (rc) {
+		action_discard(ctx, a);
+		return rc;
+	}
 	/*
 	 * The stats slot starts afresh. A worker that still holds the action of a
 	 * flow just deleted from this slot may add a last count to it: harmless,
@@ -329,6 +335,12 @@ static int flow_mod(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 	rc = action_build(ctx, spec, epoch, epoch != s->epoch ? now : s->programmed_tsc, &a);
 	if (rc)
 		return rc;
+	/* Sessions whose keys did not change carry on (rollover counter, replay window). */
+	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, s->act->srtp, &rc);
+	if (rc) {
+		action_discard(ctx, a);
+		return rc;
+	}
 	rc = dp_flowtab_replace(ctx->ft, &spec->key, a, s->act);
 	if (rc) {
 		action_discard(ctx, a);
@@ -373,6 +385,7 @@ static void peer_repoint(struct dp_ctx *ctx, const struct dp_flow_slot *s)
 		return;
 	if (action_build(ctx, &ps->spec, ps->epoch, ps->programmed_tsc, &a) != 0)
 		return;
+	a->srtp = dp_srtp_flow_ref(ps->act->srtp);	/* the stored spec has no keys: same sessions */
 	if (dp_flowtab_replace(ctx->ft, &ps->spec.key, a, ps->act) != 0) {
 		action_discard(ctx, a);
 		return;

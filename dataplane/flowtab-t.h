@@ -9,6 +9,8 @@
 
 #include "shm/msg-t.h"
 
+struct dp_flow_srtp;
+
 /*
  * What to do with the packets of one flow. Immutable once published: a
  * modify builds a new action and swaps the hash entry's data pointer, the old
@@ -42,6 +44,7 @@ struct dp_flow_action {
 	uint64_t arrival_mult;		/* tsc -> RTP clock units, << 32 */
 	uint32_t peer_flow_id;
 	uint32_t pad2;
+	struct dp_flow_srtp *srtp;	/* NULL: plain RTP both ways (srtp-t.h) */
 } __rte_cache_aligned;
 
 static_assert(sizeof(struct dp_flow_action) == 128, "two cache lines");

@@ -13,6 +13,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "flowtab.h"
+#include "srtp.h"
 
 /* Actions beyond capacity: modifies and deletes waiting for a grace period. */
 #define SPARE_ACTIONS 8192u
@@ -45,8 +46,10 @@ static void free_retired(void *p, void *e, unsigned int n)
 			rte_hash_free_key_with_position(ft->hash, r[i].key_pos);
 		if (r[i].neigh_idx != UINT32_MAX && ft->release != NULL)
 			ft->release(ft->release_arg, r[i].neigh_idx);
-		if (r[i].act != NULL)
+		if (r[i].act != NULL) {
+			dp_srtp_flow_put(r[i].act->srtp);	/* keys wiped with the last reference */
 			rte_mempool_put(ft->actions, r[i].act);
+		}
 	}
 }
 
@@ -118,6 +121,10 @@ void dp_flowtab_free(struct dp_flowtab *ft)
 		return;
 	if (ft->dq != NULL)
 		rte_rcu_qsbr_dq_delete(ft->dq);	/* frees what waits (readers are gone) */
+	/* Live flows' SRTP sessions: freed and their keys wiped. */
+	for (uint32_t i = 0; ft->slots != NULL && i < ft->capacity; i++)
+		if (ft->slots[i].act != NULL)
+			dp_srtp_flow_put(ft->slots[i].act->srtp);
 	rte_hash_free(ft->hash);
 	rte_mempool_free(ft->actions);
 	free(ft->slots);
@@ -161,8 +168,10 @@ struct dp_flow_action *dp_flowtab_action_alloc(struct dp_flowtab *ft)
 
 void dp_flowtab_action_put(struct dp_flowtab *ft, struct dp_flow_action *a)
 {
-	if (a != NULL)
+	if (a != NULL) {
+		dp_srtp_flow_put(a->srtp);
 		rte_mempool_put(ft->actions, a);
+	}
 }
 
 void dp_flowtab_set_release(struct dp_flowtab *ft, void (*fn)(void *arg, uint32_t neigh_idx),

@@ -24,6 +24,7 @@
 #include "flowtab.h"
 #include "neigh.h"
 #include "port.h"
+#include "srtp.h"
 #include "telemetry.h"
 #include "worker.h"
 
@@ -305,10 +306,16 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (dp_srtp_global_init() != 0) {
+		fprintf(stderr, "%s: libsrtp initialisation failed\n", prog);
+		rte_eal_cleanup();
+		return 1;
+	}
 	rc = run();
 	ctx.quit = true;
 	rte_eal_mp_wait_lcore();
 	cleanup();
+	dp_srtp_global_fini();
 	rte_eal_cleanup();
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "port.h"
 #include "rewrite.h"
 #include "rtp/rtp.h"
+#include "srtp.h"
 #include "worker.h"
 
 static void tx_error(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
@@ -194,7 +195,54 @@ static inline void rtp_stats(struct mr_flow_stats *fs, const struct dp_flow_acti
 	fs->pt_last = pl[1] & 0x7f;
 }
 
-static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_pkt *p,
+/* Per-flow drop counters for an SRTP failure. */
+static inline unsigned srtp_flow_drop(int rc)
+{
+	return rc == -EBADMSG ? MR_FLOW_DROP_SRTP_AUTH
+	     : rc == -EALREADY ? MR_FLOW_DROP_SRTP_REPLAY : MR_FLOW_DROP_OTHER;
+}
+
+/*
+ * SRTP of a packet on a flow with keys: unprotect what arrives, in place,
+ * before the source check (only authenticated packets are learned from).
+ * Returns 0 or the libsrtp wrapper's error.
+ */
+static inline int srtp_in(const struct dp_flow_srtp *sr, struct rte_mbuf *m, struct dp_pkt *p,
+			  uint8_t *pl, bool rtcp)
+{
+	unsigned l = p->payload_len;
+	int rc;
+
+	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len))
+		return -EINVAL;	/* payload across segments: libsrtp needs it whole */
+	rc = dp_srtp_unprotect(sr->in, pl, &l, rtcp);
+	if (likely(rc == 0))
+		p->payload_len = (uint16_t)l;
+	return rc;
+}
+
+/* Protect what leaves, in place; the trailer goes into the buffer's tailroom. */
+static inline int srtp_out(const struct dp_flow_srtp *sr, struct rte_mbuf *m, struct dp_pkt *p,
+			   uint8_t *pl, bool rtcp)
+{
+	unsigned l = p->payload_len;
+	unsigned cap, end;
+	int rc;
+
+	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len || m->nb_segs != 1))
+		return -EINVAL;
+	cap = (unsigned)m->buf_len - m->data_off - p->payload_off;
+	rc = dp_srtp_protect(sr->out, pl, &l, cap, rtcp);
+	if (unlikely(rc))
+		return rc;
+	end = (unsigned)p->payload_off + l;
+	if (end > m->pkt_len && rte_pktmbuf_append(m, (uint16_t)(end - m->pkt_len)) == NULL)
+		return -ENOSPC;
+	p->payload_len = (uint16_t)l;
+	return 0;
+}
+
+static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct dp_pkt *p,
 			       const struct dp_flow_action *a, uint64_t now)
 {
 	struct mr_flow_stats *fs = &lc->flow_stats[a->flow_id];
@@ -216,6 +264,16 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, const st
 		fs->drops[MR_FLOW_DROP_MALFORMED]++;
 		drop(lc, m, why);
 		return;
+	}
+	if (a->srtp != NULL && a->srtp->in != NULL) {
+		int rc = srtp_in(a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
+
+		if (unlikely(rc)) {
+			fs->drops[srtp_flow_drop(rc)]++;
+			drop(lc, m, dp_srtp_drop_reason(rc));
+			return;
+		}
+		len = p->payload_len;
 	}
 	if (unlikely(!source_ok(lc, fs, a, p, b + p->src_off, now))) {
 		fs->drops[MR_FLOW_DROP_SOURCE]++;
@@ -240,6 +298,15 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, const st
 		return;
 	}
 	dp_rewrite_rtp(pl, len, a);
+	if (a->srtp != NULL && a->srtp->out != NULL) {
+		int rc = srtp_out(a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
+
+		if (unlikely(rc)) {
+			fs->drops[MR_FLOW_DROP_OTHER]++;
+			drop(lc, m, dp_srtp_drop_reason(rc));
+			return;
+		}
+	}
 	out = &lc->ifaces[a->out_iface];
 	if (unlikely(dp_rewrite(m, p, a, &mac, &out->mac, lc->ttl, out->tx_offloads) != 0)) {
 		fs->drops[MR_FLOW_DROP_OTHER]++;

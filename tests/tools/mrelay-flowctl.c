@@ -16,6 +16,7 @@
  *   [expect=ADDR[:PORT]] [out-iface=N] [out-vlan=N] [peer=N]
  *   [flags=learn,strict,rtcp,mux,blackhole,ssrc,peer-dst] [window=MS] [idle=S]
  *   [clock=HZ] [ssrc=N] [seq-delta=N] [ts-delta=N] [tenant=N]
+ *   [srtp-in=SUITE:HEXKEY[:FLAGS]] [srtp-out=SUITE:HEXKEY[:FLAGS]] (lib/sdes numbers)
  * Exit: 0 all acks 0 (or -k), 1 some ack failed, 2 usage, 3 attach/timeout.
  */
 #include <errno.h>
@@ -215,6 +216,35 @@ static int parse_addr_opt_port(const char *s, struct mr_sockaddr *sa)
 	return mr_ip_parse(s, &sa->ip);
 }
 
+/* "SUITE:HEXKEY[:FLAGS]" (lib/sdes numbers) into an SRTP spec. */
+static int parse_srtp(const char *v, struct mr_srtp_spec *sp)
+{
+	unsigned suite, flags = 0, n = 0;
+	const char *h;
+	char *end;
+
+	memset(sp, 0, sizeof(*sp));
+	suite = (unsigned)strtoul(v, &end, 10);
+	if (end == v || *end != ':' || suite > 255)
+		return -EINVAL;
+	for (h = end + 1; h[0] && h[0] != ':'; h += 2) {
+		unsigned b;
+
+		if (!h[1] || n == sizeof(sp->key) || sscanf(h, "%2x", &b) != 1)
+			return -EINVAL;
+		sp->key[n++] = (uint8_t)b;
+	}
+	if (h[0] == ':') {
+		flags = (unsigned)strtoul(h + 1, &end, 10);
+		if (*end)
+			return -EINVAL;
+	}
+	sp->suite = (uint8_t)suite;
+	sp->key_len = (uint8_t)n;
+	sp->flags = (uint8_t)flags;
+	return 0;
+}
+
 static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 {
 	bool have_id = false, have_local = false;
@@ -281,6 +311,10 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 			rc = parse_u32(v, &f->ts_delta);
 		} else if (IS("tenant")) {
 			rc = parse_u32(v, &f->tenant);
+		} else if (IS("srtp-in")) {
+			rc = parse_srtp(v, &f->srtp_in);
+		} else if (IS("srtp-out")) {
+			rc = parse_srtp(v, &f->srtp_out);
 		} else {
 			fprintf(stderr, "mrelay-flowctl: unknown key '%s'\n", k);
 			return -EINVAL;
