@@ -42,24 +42,30 @@ static inline bool is_ll_or_mcast6(const uint8_t *a, const struct dp_iface *ifc)
 	return ifc->addr6_ll.family == 6 && memcmp(a, ifc->addr6_ll.addr, 16) == 0;
 }
 
-/* 0 when the UDP checksum verifies (or the port says so), -1 otherwise. */
-static inline int udp_csum_check(const struct rte_mbuf *m, const void *l3, uint16_t l4_off,
-				 bool v4, uint16_t csum)
+/*
+ * 0 when the UDP checksum verifies (or the port says so), -1 otherwise. The
+ * payload's sum is kept in p: the egress checksum then only adds the new
+ * headers to it instead of reading the payload a second time.
+ */
+static inline int udp_csum_check(const struct rte_mbuf *m, const void *l3, const uint8_t *l4,
+				 uint32_t l4_len, bool v4, struct dp_pkt *p)
 {
+	const struct rte_udp_hdr *uh = (const void *)l4;
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t sum;
 
+	p->has_sum = 0;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		return 0;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return -1;
-	if (v4) {
-		if (csum == 0)
-			return 0;	/* IPv4 UDP without checksum */
-		return rte_ipv4_udptcp_cksum_mbuf_verify(m, l3, l4_off);
-	}
-	if (csum == 0)
-		return -1;		/* mandatory in IPv6 (RFC 8200 8.1) */
-	return rte_ipv6_udptcp_cksum_mbuf_verify(m, l3, l4_off);
+	p->payload_sum = rte_raw_cksum(l4 + sizeof(*uh), l4_len - sizeof(*uh));
+	p->has_sum = 1;
+	if (uh->dgram_cksum == 0)
+		return v4 ? 0 : -1;	/* absent: allowed in IPv4, never in IPv6 (RFC 8200 8.1) */
+	sum = (uint32_t)p->payload_sum + rte_raw_cksum(uh, sizeof(*uh)) +
+	      (v4 ? rte_ipv4_phdr_cksum(l3, 0) : rte_ipv6_phdr_cksum(l3, 0));
+	return __rte_raw_cksum_reduce(sum) == 0xffff ? 0 : -1;
 }
 
 enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsigned n_ifaces,
@@ -141,7 +147,7 @@ enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsi
 
 		if (rte_be_to_cpu_16(uh->dgram_len) != l4_len)
 			return drop(p, DP_DROP_UDP_LEN);
-		if (udp_csum_check(m, ip, p->l4_off, true, uh->dgram_cksum))
+		if (udp_csum_check(m, ip, b + p->l4_off, l4_len, true, p))
 			return drop(p, DP_DROP_UDP_CSUM);
 		memset(&p->key, 0, sizeof(p->key));
 		memcpy(p->key.addr, &ip->dst_addr, 4);
@@ -197,7 +203,7 @@ enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsi
 
 		if (rte_be_to_cpu_16(uh->dgram_len) != l4_len)
 			return drop(p, DP_DROP_UDP_LEN);
-		if (udp_csum_check(m, ip, p->l4_off, false, uh->dgram_cksum))
+		if (udp_csum_check(m, ip, b + p->l4_off, l4_len, false, p))
 			return drop(p, DP_DROP_UDP_CSUM);
 		memset(&p->key, 0, sizeof(p->key));
 		memcpy(p->key.addr, ip->dst_addr, 16);

@@ -33,10 +33,21 @@ void dp_rewrite_rtp(uint8_t *pl, uint16_t len, const struct dp_flow_action *a)
 	memcpy(pl + 8, &a->ssrc_out, 4);
 }
 
+/* The UDP checksum from the payload's sum kept by the parser (never 0). */
+static inline uint16_t udp_cksum(const struct dp_pkt *p, const struct rte_udp_hdr *uh, uint16_t phdr)
+{
+	uint32_t sum = (uint32_t)p->payload_sum + rte_raw_cksum(uh, sizeof(*uh)) + phdr;
+	uint16_t c = (uint16_t)~__rte_raw_cksum_reduce(sum);
+
+	return c == 0 ? 0xffff : c;
+}
+
 int dp_rewrite(struct rte_mbuf *m, const struct dp_pkt *p, const struct dp_flow_action *a,
 	       const struct rte_ether_addr *dst_mac, const struct rte_ether_addr *src_mac,
 	       uint8_t ttl, uint64_t tx_offloads)
 {
+	/* The payload is what the parser summed unless the SSRC rewrite changed it. */
+	bool fast = p->has_sum && !(a->flags & MR_FLOW_F_REWRITE_SSRC);
 	uint16_t l2 = (uint16_t)(sizeof(struct rte_ether_hdr) + (a->out_vlan ? sizeof(struct rte_vlan_hdr) : 0));
 	uint16_t l3 = a->out_family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
 	uint16_t hdr = (uint16_t)(l2 + l3 + sizeof(struct rte_udp_hdr));
@@ -99,7 +110,8 @@ int dp_rewrite(struct rte_mbuf *m, const struct dp_pkt *p, const struct dp_flow_
 			m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
 			uh->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 		} else {
-			uh->dgram_cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, (uint16_t)(l2 + l3));
+			uh->dgram_cksum = fast ? udp_cksum(p, uh, rte_ipv4_phdr_cksum(ip, 0))
+					       : rte_ipv4_udptcp_cksum_mbuf(m, ip, (uint16_t)(l2 + l3));
 		}
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(b + l2);
@@ -115,7 +127,8 @@ int dp_rewrite(struct rte_mbuf *m, const struct dp_pkt *p, const struct dp_flow_
 			m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
 			uh->dgram_cksum = rte_ipv6_phdr_cksum(ip, m->ol_flags);
 		} else {
-			uh->dgram_cksum = rte_ipv6_udptcp_cksum_mbuf(m, ip, (uint16_t)(l2 + l3));
+			uh->dgram_cksum = fast ? udp_cksum(p, uh, rte_ipv6_phdr_cksum(ip, 0))
+					       : rte_ipv6_udptcp_cksum_mbuf(m, ip, (uint16_t)(l2 + l3));
 		}
 	}
 	return 0;
