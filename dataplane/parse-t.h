@@ -30,7 +30,8 @@ struct dp_pkt {
 	uint8_t drop;			/* enum dp_drop when DP_V_DROP */
 	uint16_t src_off;		/* remote IP address in the frame */
 	uint16_t payload_sum;		/* ones' complement sum of the payload, when has_sum */
-	uint8_t has_sum;		/* 0 when the port checked the UDP checksum itself */
+	uint8_t has_sum;		/* 0 when the port checked the UDP checksum itself, or
+					 * once anything (SRTP) changed the payload */
 };
 
 #endif

@@ -216,8 +216,10 @@ static inline int srtp_in(const struct dp_flow_srtp *sr, struct rte_mbuf *m, str
 	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len))
 		return -EINVAL;	/* payload across segments: libsrtp needs it whole */
 	rc = dp_srtp_unprotect(sr->in, pl, &l, rtcp);
-	if (likely(rc == 0))
+	if (likely(rc == 0)) {
 		p->payload_len = (uint16_t)l;
+		p->has_sum = 0;	/* the parser's payload sum no longer holds */
+	}
 	return rc;
 }
 
@@ -239,6 +241,7 @@ static inline int srtp_out(const struct dp_flow_srtp *sr, struct rte_mbuf *m, st
 	if (end > m->pkt_len && rte_pktmbuf_append(m, (uint16_t)(end - m->pkt_len)) == NULL)
 		return -ENOSPC;
 	p->payload_len = (uint16_t)l;
+	p->has_sum = 0;	/* the parser's payload sum no longer holds */
 	return 0;
 }
 
