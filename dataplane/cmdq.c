@@ -277,7 +277,8 @@ static int flow_add(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 	rc = action_build(ctx, spec, epoch, now, &a);
 	if (rc)
 		return rc;
-	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, NULL, &rc);
+	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, NULL,
+				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC), &rc);
 	if (rc) {
 		action_discard(ctx, a);
 		return rc;
@@ -336,7 +337,8 @@ static int flow_mod(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 	if (rc)
 		return rc;
 	/* Sessions whose keys did not change carry on (rollover counter, replay window). */
-	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, s->act->srtp, &rc);
+	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, s->act->srtp,
+				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC), &rc);
 	if (rc) {
 		action_discard(ctx, a);
 		return rc;

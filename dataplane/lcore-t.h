@@ -14,6 +14,7 @@
 #include "drop-t.h"
 #include "iface-t.h"
 #include "parse-t.h"
+#include "srtp-t.h"
 #include "shm/shm.h"
 
 #define DP_BURST 32
@@ -76,6 +77,8 @@ struct dp_lcore {
 	unsigned lcore_id;
 	unsigned index;				/* worker number, qsbr thread id */
 	bool is_main;
+	/* SRTP pass-through: each packet's tag is verified on a copy here. */
+	uint8_t srtp_scratch[DP_SRTP_SCRATCH] __rte_cache_aligned;
 } __rte_cache_aligned;
 
 /* Options only the tests use (documented in --help). */

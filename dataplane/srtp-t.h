@@ -3,6 +3,7 @@
 #ifndef DP_SRTP_T_H
 #define DP_SRTP_T_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* libsrtp's session type, kept opaque here (srtp_t is a pointer to it). */
@@ -54,6 +55,10 @@ struct dp_flow_srtp {
 	struct dp_srtp *in;
 	struct dp_srtp *out;
 	uint32_t refs;
+	bool pass;	/* both legs share the keys: verify with in, forward the bytes unchanged */
 };
+
+/* Room a worker keeps to verify a pass-through packet on a copy. */
+#define DP_SRTP_SCRATCH 2048
 
 #endif

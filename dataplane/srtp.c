@@ -502,9 +502,11 @@ void dp_srtp_session_put(struct dp_srtp *s)
 }
 
 struct dp_flow_srtp *dp_srtp_flow_make(struct mr_srtp_spec *in, struct mr_srtp_spec *out,
-				       const struct dp_flow_srtp *cur, int *rc)
+				       const struct dp_flow_srtp *cur, bool may_pass, int *rc)
 {
 	struct dp_flow_srtp *f;
+	bool pass = may_pass && in->suite != MR_SRTP_SUITE_NONE &&
+		    memcmp(in, out, sizeof(*in)) == 0;
 
 	if (in->suite == MR_SRTP_SUITE_NONE && out->suite == MR_SRTP_SUITE_NONE) {
 		*rc = 0;
@@ -520,8 +522,9 @@ struct dp_flow_srtp *dp_srtp_flow_make(struct mr_srtp_spec *in, struct mr_srtp_s
 		return NULL;
 	}
 	f->refs = 1;
+	f->pass = pass;
 	f->in = dp_srtp_session_get(in, false, cur ? cur->in : NULL, rc);
-	if (*rc == 0)
+	if (*rc == 0 && !pass)
 		f->out = dp_srtp_session_get(out, true, cur ? cur->out : NULL, rc);
 	else
 		mr_memzero_explicit(out->key, sizeof(out->key));

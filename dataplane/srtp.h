@@ -72,12 +72,15 @@ void dp_srtp_session_put(struct dp_srtp *s);
 /*
  * The SRTP of a flow action being built from a spec (main lcore): sessions
  * for srtp_in (unprotect) and srtp_out (protect), each shared with cur (the
- * flow's current holder, may be NULL) when its keys are unchanged. Both
- * suites 0: NULL with *rc 0. The spec's keys are wiped. On error NULL, *rc
- * as dp_srtp_session_get(), nothing held.
+ * flow's current holder, may be NULL) when its keys are unchanged. When
+ * both legs share the keys (srtp_in equals srtp_out) and may_pass (the
+ * packet is not rewritten), the holder is pass-through: only `in`, to
+ * verify each packet's tag (and replay) before it is forwarded unchanged.
+ * Both suites 0: NULL with *rc 0. The spec's keys are wiped. On error NULL,
+ * *rc as dp_srtp_session_get(), nothing held.
  */
 struct dp_flow_srtp *dp_srtp_flow_make(struct mr_srtp_spec *in, struct mr_srtp_spec *out,
-				       const struct dp_flow_srtp *cur, int *rc);
+				       const struct dp_flow_srtp *cur, bool may_pass, int *rc);
 /* One more action using the same holder (a re-point: same keys, no spec). */
 struct dp_flow_srtp *dp_srtp_flow_ref(struct dp_flow_srtp *f);
 /* An action that held f is gone (after its grace period). NULL-safe. */

@@ -223,6 +223,19 @@ static inline int srtp_in(const struct dp_flow_srtp *sr, struct rte_mbuf *m, str
 	return rc;
 }
 
+/*
+ * Pass-through (both legs share the keys): the tag is verified, and the
+ * replay window advanced, on a copy; the packet leaves as it came.
+ */
+static inline int srtp_verify(struct dp_lcore *lc, const struct dp_flow_srtp *sr,
+			      struct rte_mbuf *m, const struct dp_pkt *p, const uint8_t *pl, bool rtcp)
+{
+	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len))
+		return -EINVAL;
+	return dp_srtp_verify(sr->in, pl, p->payload_len, rtcp, lc->srtp_scratch,
+			      sizeof(lc->srtp_scratch));
+}
+
 /* Protect what leaves, in place; the trailer goes into the buffer's tailroom. */
 static inline int srtp_out(const struct dp_flow_srtp *sr, struct rte_mbuf *m, struct dp_pkt *p,
 			   uint8_t *pl, bool rtcp)
@@ -269,7 +282,9 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		return;
 	}
 	if (a->srtp != NULL && a->srtp->in != NULL) {
-		int rc = srtp_in(a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
+		bool rtcp = mr_rtp_is_rtcp(pl, len);
+		int rc = a->srtp->pass ? srtp_verify(lc, a->srtp, m, p, pl, rtcp)
+				       : srtp_in(a->srtp, m, p, pl, rtcp);
 
 		if (unlikely(rc)) {
 			fs->drops[srtp_flow_drop(rc)]++;

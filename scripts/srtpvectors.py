@@ -19,6 +19,8 @@ Flows (interface a, untagged; keys derived from fixed seeds):
   3  SRTP -> SRTP AES_256_CM_HMAC_SHA1_80 in, AES_CM_128_HMAC_SHA1_32 out (re-keyed)
   4  SRTP, learning + strict: a forged packet from one source is not learned,
                   the genuine one from another is, and that source alone passes
+  5  SRTP pass-through (both legs share AEAD_AES_256_GCM keys): forwarded byte
+                  for byte once its tag verified; a replay and a wrong tag dropped
 """
 import os
 import subprocess
@@ -32,8 +34,8 @@ PEER = ('02:aa:00:00:00:50', '198.18.0.50')
 PEER2 = ('02:aa:00:00:00:52', '198.18.0.52')
 
 # lib/sdes suite numbers and master key + salt lengths.
-CM80, CM32, CM256, GCM128 = 1, 2, 3, 4
-KEYLEN = {CM80: 30, CM32: 30, CM256: 46, GCM128: 28}
+CM80, CM32, CM256, GCM128, GCM256 = 1, 2, 3, 4, 5
+KEYLEN = {CM80: 30, CM32: 30, CM256: 46, GCM128: 28, GCM256: 44}
 
 INI = """[dataplane]
 workers = 0
@@ -93,6 +95,9 @@ def build(tool):
            f'srtp-in={CM256}:{k3.hex()} srtp-out={CM32}:{k4.hex()}')
     s.flow(f'id=4 local={A4}:31006 src={A4}:31007 dst={p4}:7006 flags=learn,strict '
            f'srtp-in={CM80}:{k5.hex()}')
+    k6 = key(6, GCM256)
+    s.flow(f'id=5 local={A4}:31008 src={A4}:31009 dst={p4}:7008 '
+           f'srtp-in={GCM256}:{k6.hex()} srtp-out={GCM256}:{k6.hex()}')
     s.inp.append(dv.arp_reply(pmac, p4, A4))
 
     def fwd(src, sport, lport, payload, out_sport, out_dport, out_payload, l2=pmac):
@@ -145,6 +150,15 @@ def build(tool):
     p1 = dv.rtp(41, 160, 0x4444, n=40)
     s.drop(frame(p24, 6106, 31006, tool.protect('f4', p1), p2mac), 'unexpected-source')
     s.events.append(f'event learned flow=4 src={p4}:6006')
+
+    # 5: pass-through: the bytes leave as they came, once verified.
+    tool.new('f5', 'out', GCM256, k6)
+    srtp5 = [tool.protect('f5', dv.rtp(70 + i, 160 * i, 0x5555, n=160)) for i in range(3)]
+    fwd(p4, 6008, 31008, srtp5[0], 31009, 7008, srtp5[0])
+    fwd(p4, 6008, 31008, srtp5[1], 31009, 7008, srtp5[1])
+    s.drop(frame(p4, 6008, 31008, srtp5[1]), 'srtp-replay')
+    s.drop(frame(p4, 6008, 31008, srtp5[2][:-1] + bytes([srtp5[2][-1] ^ 0x80])), 'srtp-auth')
+    fwd(p4, 6008, 31008, srtp5[2], 31009, 7008, srtp5[2])
     return s
 
 

@@ -3,8 +3,8 @@
 """SRTP through the real dataplane, byte for byte: scripts/srtpvectors.py
 builds in.pcap and the expected frames with tests/tools/srtp-tool playing the
 peers; mrelay-dataplane reads in.pcap and writes out.pcap through net_pcap.
-RTP -> SRTP, SRTP -> RTP and SRTP -> SRTP (re-keyed) must match exactly
-across a sequence wrap; a wrong tag, a replay, plain RTCP and plain RTP on an
+RTP -> SRTP, SRTP -> RTP, SRTP -> SRTP (re-keyed) and SRTP pass-through
+must match exactly, across a sequence wrap; a wrong tag, a replay, plain RTCP and plain RTP on an
 SRTP flow are dropped with their counters; a forged packet is never learned
 from. Usage: test_srtp_relay.py DATAPLANE FLOWCTL SRTP_TOOL"""
 import os
@@ -47,7 +47,7 @@ with open(os.path.join(work, 'flows.txt')) as f:
 rc, out = dp.ctl(flows, keep_going=False)
 a = acks(out)
 t.ok(rc == 0 and a and all(r == 0 for (_, _, r) in a), f'{len(a)} commands acked with 0', out)
-rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops'] + [f'flow {i}' for i in range(1, 5)])
+rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops'] + [f'flow {i}' for i in range(1, 6)])
 t.ok(rc == 0, 'traffic consumed', out + dp.output())
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0', dp.output())
@@ -83,4 +83,8 @@ m = re.search(r'^flow 4 .*$', out, re.M)
 line = m.group(0) if m else ''
 t.ok('learned=198.18.0.50:6006' in line and 'drop-srtp-auth=1' in line,
      'flow 4 learned the genuine source, not the forged one', line)
+m = re.search(r'^flow 5 .*$', out, re.M)
+line = m.group(0) if m else ''
+t.ok('packets=3 ' in line and 'drop-srtp-auth=1' in line and 'drop-srtp-replay=1' in line,
+     'flow 5 (pass-through) relayed 3 verified packets, dropped a replay and a wrong tag', line)
 t.done()

@@ -925,11 +925,11 @@ START_TEST(flow_holder)
 		key[i] = (uint8_t)(i * 3);
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out));
-	ck_assert_ptr_null(dp_srtp_flow_make(&in, &out, NULL, &rc));	/* plain */
+	ck_assert_ptr_null(dp_srtp_flow_make(&in, &out, NULL, true, &rc));	/* plain */
 	ck_assert_int_eq(rc, 0);
 
 	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
-	f = dp_srtp_flow_make(&in, &out, NULL, &rc);	/* SRTP -> RTP */
+	f = dp_srtp_flow_make(&in, &out, NULL, true, &rc);	/* SRTP -> RTP */
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(f->in);
@@ -944,7 +944,7 @@ START_TEST(flow_holder)
 	/* A modify: same inbound key, a new outbound one. */
 	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
 	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
-	g = dp_srtp_flow_make(&in, &out, f, &rc);
+	g = dp_srtp_flow_make(&in, &out, f, true, &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_ne(g, f);
 	ck_assert_ptr_eq(g->in, f->in);
@@ -957,7 +957,7 @@ START_TEST(flow_holder)
 	/* A failing modify holds nothing and wipes both keys. */
 	spec_make(&in, MR_SRTP_SUITE_AES_256_CM_HMAC_SHA1_80, key, 0);
 	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, MR_SRTP_F_UNENCRYPTED_SRTP);
-	h = dp_srtp_flow_make(&in, &out, g, &rc);
+	h = dp_srtp_flow_make(&in, &out, g, true, &rc);
 	ck_assert_ptr_null(h);
 	ck_assert_int_eq(rc, -ENOTSUP);
 	ck_assert_uint_eq(g->in->refs, 1);
@@ -965,6 +965,26 @@ START_TEST(flow_holder)
 		ck_assert_uint_eq(out.key[i] | in.key[i], 0);
 	dp_srtp_flow_put(g);
 	dp_srtp_flow_put(NULL);
+
+	/* Both legs with one key: pass-through, one inbound session to verify with. */
+	spec_make(&in, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
+	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
+	f = dp_srtp_flow_make(&in, &out, NULL, true, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert(f->pass);
+	ck_assert_ptr_nonnull(f->in);
+	ck_assert_ptr_null(f->out);
+	for (unsigned i = 0; i < sizeof(out.key); i++)
+		ck_assert_uint_eq(out.key[i] | in.key[i], 0);
+	dp_srtp_flow_put(f);
+	/* ...unless the packet is rewritten (SSRC): then decrypt and encrypt again. */
+	spec_make(&in, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
+	spec_make(&out, MR_SRTP_SUITE_AEAD_AES_128_GCM, key, 0);
+	f = dp_srtp_flow_make(&in, &out, NULL, false, &rc);
+	ck_assert(!f->pass);
+	ck_assert_ptr_nonnull(f->in);
+	ck_assert_ptr_nonnull(f->out);
+	dp_srtp_flow_put(f);
 }
 END_TEST
 
