@@ -63,6 +63,8 @@ struct ctl_dp {
 	uint32_t n_flows;	/* flow-id space (the stats table of the first dataplane) */
 	uint32_t *free_ids;	/* stack of free flow ids */
 	uint32_t n_free;
+	uint32_t *reserved;	/* ids of journaled flows, kept out of free_ids */
+	uint32_t n_reserved;
 	uint64_t next_poll_ms;
 	struct ctl_dp_evq evq;
 	struct ctl_dp_slot *slots;	/* CTL_DP_SLOTS, by seq */
@@ -146,8 +148,20 @@ struct ctl_req {
 	char warning[256];
 };
 
+struct sqlite3;
+struct sqlite3_stmt;
+
+/* Calls kept in SQLite, so that a restarted control finds them again. */
+struct ctl_journal {
+	struct sqlite3 *db;		/* NULL: no journal */
+	struct sqlite3_stmt *put, *del, *meta;
+	bool in_txn;
+	uint64_t puts, dels, errors, skipped;
+};
+
 struct ctl {
 	const struct mr_config *cfg;
+	struct ctl_journal jr;
 	struct ctl_dp dp;
 	struct ctl_ports ports[MR_CFG_MAX_IFACES];
 	struct ctl_sessions sess;

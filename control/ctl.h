@@ -28,6 +28,10 @@ void ctl_ports_fini(struct ctl_ports *p);
 int ctl_ports_alloc(struct ctl_ports *p, uint16_t *port);
 /* Returns 0, or -EINVAL for a port that is not allocated here. */
 int ctl_ports_free(struct ctl_ports *p, uint16_t port);
+/* Journal reload: mark a port pair used, then rebuild the FIFO of the others. */
+int ctl_ports_take(struct ctl_ports *p, uint16_t port);
+void ctl_ports_untake(struct ctl_ports *p, uint16_t port);
+void ctl_ports_rebuild(struct ctl_ports *p, uint64_t seed);
 static inline uint32_t ctl_ports_free_count(const struct ctl_ports *p)
 {
 	return p->count;
@@ -68,6 +72,8 @@ bool ctl_dp_event_next(struct ctl_dp *dp, struct mr_msg *out);
 /* Flow ids: stats slots below the region's n_flows. */
 int ctl_dp_flow_id_alloc(struct ctl_dp *dp, uint32_t *id);
 void ctl_dp_flow_id_free(struct ctl_dp *dp, uint32_t id);
+/* Before the first attach: keep a journaled flow's id out of the free ones. */
+int ctl_dp_flow_id_reserve(struct ctl_dp *dp, uint32_t id);
 /* Counters of a flow slot, or NULL (no dataplane, id out of range). */
 const struct mr_flow_stats *ctl_dp_flow_stats(const struct ctl_dp *dp, uint32_t id);
 
@@ -83,5 +89,15 @@ void ctl_ng_readable(struct ctl *c);
  */
 size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out, size_t cap);
 void ctl_ng_expire(struct ctl *c);
+
+/* journal.c: calls in SQLite ([control] journal = PATH; "" = none) */
+int ctl_journal_open(struct ctl *c, const char *path);
+void ctl_journal_close(struct ctl *c);
+/* Queue a call's state / its removal; written at the next commit. */
+void ctl_journal_put(struct ctl *c, const struct ctl_call *call);
+void ctl_journal_del(struct ctl *c, const char *call_id);
+void ctl_journal_commit(struct ctl *c);
+/* Load every journaled call (before the first attach). Returns the count or -errno. */
+int ctl_journal_load(struct ctl *c);
 
 #endif

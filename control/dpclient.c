@@ -56,6 +56,8 @@ void ctl_dp_fini(struct ctl_dp *dp)
 	free(dp->evq.msgs);
 	free(dp->free_ids);
 	free(dp->slots);
+	free(dp->reserved);
+	dp->reserved = NULL;
 	dp->slots = NULL;
 	dp->evq.msgs = NULL;
 	dp->free_ids = NULL;
@@ -91,10 +93,26 @@ static int flow_ids_init(struct ctl_dp *dp, uint32_t n)
 	dp->free_ids = malloc(sizeof(uint32_t) * n);
 	if (dp->free_ids == NULL)
 		return -ENOMEM;
+	uint8_t *used = calloc(n, 1);
+
+	if (used == NULL) {
+		free(dp->free_ids);
+		dp->free_ids = NULL;
+		return -ENOMEM;
+	}
+	/* Journaled flows keep their ids. */
+	for (uint32_t i = 0; i < dp->n_reserved; i++)
+		if (dp->reserved[i] < n)
+			used[dp->reserved[i]] = 1;
 	/* Popped from the end: ids come out 0, 1, 2 ... */
-	for (uint32_t i = 0; i < n; i++)
-		dp->free_ids[i] = n - 1 - i;
-	dp->n_free = n;
+	dp->n_free = 0;
+	for (uint32_t i = n; i-- > 0;)
+		if (!used[i])
+			dp->free_ids[dp->n_free++] = i;
+	free(used);
+	free(dp->reserved);
+	dp->reserved = NULL;
+	dp->n_reserved = 0;
 	dp->n_flows = n;
 	return 0;
 }
@@ -330,8 +348,32 @@ int ctl_dp_flow_id_alloc(struct ctl_dp *dp, uint32_t *id)
 
 void ctl_dp_flow_id_free(struct ctl_dp *dp, uint32_t id)
 {
+	if (dp->free_ids == NULL) {
+		/* A journaled id given back before any dataplane was seen. */
+		for (uint32_t i = 0; i < dp->n_reserved; i++) {
+			if (dp->reserved[i] == id) {
+				dp->reserved[i] = dp->reserved[--dp->n_reserved];
+				break;
+			}
+		}
+		return;
+	}
 	if (id < dp->n_flows && dp->n_free < dp->n_flows)
 		dp->free_ids[dp->n_free++] = id;
+}
+
+int ctl_dp_flow_id_reserve(struct ctl_dp *dp, uint32_t id)
+{
+	uint32_t *r;
+
+	if (dp->free_ids != NULL)
+		return -EBUSY;	/* only before the first attach */
+	r = realloc(dp->reserved, sizeof(*r) * (dp->n_reserved + 1));
+	if (r == NULL)
+		return -ENOMEM;
+	dp->reserved = r;
+	dp->reserved[dp->n_reserved++] = id;
+	return 0;
 }
 
 const struct mr_flow_stats *ctl_dp_flow_stats(const struct ctl_dp *dp, uint32_t id)

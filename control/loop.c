@@ -75,11 +75,18 @@ int ctl_init(struct ctl *c, const struct mr_config *cfg)
 	rc = ctl_sess_init(c);
 	if (rc < 0)
 		return rc;
+	rc = ctl_journal_open(c, cfg->ctl.journal);
+	if (rc < 0)
+		return rc;
+	rc = ctl_journal_load(c);
+	if (rc < 0)
+		return rc;
 	return ctl_ng_open(c);
 }
 
 void ctl_fini(struct ctl *c)
 {
+	ctl_journal_close(c);	/* commits; the calls stay journaled */
 	ctl_sess_fini(c);
 	ctl_ng_close(c);
 	ctl_dp_fini(&c->dp);
@@ -104,6 +111,7 @@ void ctl_tick(struct ctl *c)
 		ctl_sess_event(c, &m);
 	ctl_sess_timers(c);
 	ctl_ng_expire(c);
+	ctl_journal_commit(c);
 }
 
 int ctl_run(struct ctl *c)

@@ -744,4 +744,5 @@ void ctl_ng_readable(struct ctl *c)
 	if (c->ng.n_pend)
 		ng_flush(c);
 	c->sess.defer = false;
+	ctl_journal_commit(c);
 }

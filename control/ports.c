@@ -86,3 +86,42 @@ int ctl_ports_free(struct ctl_ports *p, uint16_t port)
 	p->count++;
 	return 0;
 }
+
+int ctl_ports_take(struct ctl_ports *p, uint16_t port)
+{
+	uint32_t pair;
+
+	if (port < p->first || (port - p->first) & 1u)
+		return -EINVAL;
+	pair = (uint32_t)(port - p->first) / 2u;
+	if (pair >= p->n || p->used[pair])
+		return -EINVAL;
+	p->used[pair] = 1;
+	return 0;
+}
+
+void ctl_ports_untake(struct ctl_ports *p, uint16_t port)
+{
+	uint32_t pair = (uint32_t)(port - p->first) / 2u;
+
+	if (port >= p->first && pair < p->n)
+		p->used[pair] = 0;
+}
+
+void ctl_ports_rebuild(struct ctl_ports *p, uint64_t seed)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->n; i++)
+		if (!p->used[i])
+			p->fifo[n++] = i;
+	for (uint32_t i = n ? n - 1 : 0; i > 0; i--) {
+		uint32_t j = (uint32_t)(mix(&seed) % (i + 1u));
+		uint32_t t = p->fifo[i];
+
+		p->fifo[i] = p->fifo[j];
+		p->fifo[j] = t;
+	}
+	p->head = 0;
+	p->count = n;
+}

@@ -441,7 +441,88 @@ void ctl_sess_destroy(struct ctl *c, struct ctl_call *call)
 			MR_LOG(&ctl_log_sess, WARNING, "call %s: removing flows: %s",
 			       call->call_id, strerror(-rc));
 	}
+	ctl_journal_del(c, call->call_id);
 	call_free(c, call);
+}
+
+int ctl_sess_adopt(struct ctl *c, struct ctl_call *call)
+{
+	struct ctl_sessions *ss = &c->sess;
+	unsigned i, s;
+	uint32_t max_id = 0;
+
+	if (ctl_sess_find(c, mr_str_cstr(call->call_id)) != NULL)
+		goto bad;
+	for (i = 0; i < call->n_streams; i++) {
+		for (s = 0; s < 2; s++) {
+			const struct ctl_local *l = &call->streams[i].local[s];
+
+			if (l->port && ctl_ports_take(&c->ports[l->iface], l->port) < 0)
+				goto untake;
+		}
+	}
+	for (i = 0; i < call->n_streams; i++) {
+		for (s = 0; s < 2; s++) {
+			for (unsigned k = 0; k < 2; k++) {
+				struct ctl_flowref *fr = &call->streams[i].flow[s][k];
+
+				fr->idle = false;
+				if (fr->id == MR_FLOW_ID_NONE)
+					continue;
+				if (ctl_dp_flow_id_reserve(&c->dp, fr->id) < 0) {
+					fr->id = MR_FLOW_ID_NONE;
+					fr->installed = false;
+					continue;
+				}
+				if (fr->id > max_id)
+					max_id = fr->id;
+				if (fr->installed)
+					ss->n_flows_installed++;
+			}
+		}
+	}
+	if (max_id >= ss->n_owners) {
+		struct ctl_flow_owner *o = realloc(ss->owners, sizeof(*o) * (max_id + 1));
+
+		if (o) {
+			memset(o + ss->n_owners, 0, sizeof(*o) * (max_id + 1 - ss->n_owners));
+			ss->owners = o;
+			ss->n_owners = max_id + 1;
+		}
+	}
+	for (i = 0; i < call->n_streams; i++)
+		for (s = 0; s < 2; s++)
+			for (unsigned k = 0; k < 2; k++) {
+				uint32_t id = call->streams[i].flow[s][k].id;
+
+				if (id != MR_FLOW_ID_NONE && id < ss->n_owners)
+					ss->owners[id] = (struct ctl_flow_owner){ call, (uint16_t)i,
+										  (uint8_t)s, (uint8_t)k };
+			}
+	HASH_ADD(hh, ss->calls, call_id, strlen(call->call_id), call);
+	ss->n_calls++;
+	ss->total_calls++;
+	if (call->deleting)
+		heap_set(ss, call, c->now_ms + 1000);
+	else if (c->cfg->ctl.final_timeout_s)
+		heap_set(ss, call, c->now_ms + c->cfg->ctl.final_timeout_s * 1000ull);
+	return 0;
+untake:
+	for (unsigned i2 = 0; i2 <= i && i2 < call->n_streams; i2++)
+		for (unsigned s2 = 0; s2 < 2; s2++) {
+			const struct ctl_local *l = &call->streams[i2].local[s2];
+
+			if ((i2 < i || s2 < s) && l->port)
+				ctl_ports_untake(&c->ports[l->iface], l->port);
+		}
+bad:
+	for (unsigned b = 0; b < call->n_branches; b++) {
+		free(call->branches[b]->remote);
+		free(call->branches[b]);
+	}
+	free(call->streams);
+	free(call);
+	return -EINVAL;
 }
 
 void ctl_sess_fini(struct ctl *c)
@@ -713,6 +794,7 @@ int ctl_sess_op_finish(struct ctl *c, struct ctl_op *op, uint64_t deadline, cons
 		op_rollback(c, call, op->created, op->sn, &op->b);
 	} else {
 		batch_commit(c, call, &op->b);
+		call->last_signal_s = ctl_wall_us() / 1000000;
 		if (op->kind == OP_OFFER) {
 			if (call->deleting) {	/* an offer revives a call in delete-delay */
 				call->deleting = false;
@@ -724,7 +806,7 @@ int ctl_sess_op_finish(struct ctl *c, struct ctl_op *op, uint64_t deadline, cons
 		} else {
 			call->answered = true;
 		}
-		call->last_signal_s = ctl_wall_us() / 1000000;
+		ctl_journal_put(c, call);
 	}
 	sn_free(op->sn);
 	free(op);
@@ -1105,9 +1187,11 @@ static int branch_drop(struct ctl *c, struct ctl_call *call, int br, const char 
 		rc = program(c, call, &batch_buf, why);
 		if (rc < 0) {
 			MR_LOG(&ctl_log_sess, WARNING, "call %s: switching branch: %s", call->call_id, *why);
+			ctl_journal_put(c, call);
 			return rc;
 		}
 	}
+	ctl_journal_put(c, call);
 	return 0;
 }
 
@@ -1152,6 +1236,7 @@ int ctl_sess_delete(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, 
 			delay = 86400;
 		call->deleting = true;
 		heap_set(&c->sess, call, c->now_ms + (uint64_t)delay * 1000);
+		ctl_journal_put(c, call);
 		return 0;
 	}
 	ctl_sess_destroy(c, call);

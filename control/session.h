@@ -37,6 +37,14 @@ struct ctl_call *ctl_sess_find(struct ctl *c, struct mr_str call_id);
 /* Remove a call now: its flows, ports and flow ids. */
 void ctl_sess_destroy(struct ctl *c, struct ctl_call *call);
 
+/*
+ * Take a journaled call back (before the first attach): its ports and flow
+ * ids are reserved, its flows counted as installed in the journaled
+ * generation. Returns 0, or -EINVAL (ports taken or out of range) with
+ * nothing kept.
+ */
+int ctl_sess_adopt(struct ctl *c, struct ctl_call *call);
+
 /* An idle or learned event from the dataplane. */
 void ctl_sess_event(struct ctl *c, const struct mr_msg *m);
 /* Fire due timers (final-timeout, delete-delay). */

@@ -90,7 +90,7 @@ def main():
     with open(ini, 'w') as f:
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
-                f'ack-timeout = 1000\n'
+                f'ack-timeout = 1000\njournal = {work}/calls.db\n'
                 f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
     dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
@@ -109,8 +109,12 @@ def main():
         dp_log.seek(0)
         return 'control:\n' + ctl_log.read()[-3000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
 
-    ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
-    procs.append(ctl)
+    def start_ctl():
+        p = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        procs.append(p)
+        return p
+
+    ctl = start_ctl()
     ng = Ng(port)
     try:
         r = {'result': 'timeout'}
@@ -167,6 +171,20 @@ def main():
         r = ng({'command': 'statistics'})
         cur = r.get('statistics', {}).get('currentstatistics', {})
         ok(cur.get('sessionsown') == 1, 'statistics counts the session', r)
+
+        # control restarts: the journal gives the call back, the flows stay.
+        ctl.send_signal(signal.SIGTERM)
+        ok(ctl.wait(timeout=10) == 0, 'control exits 0 on SIGTERM with a live call')
+        ctl = start_ctl()
+        r = {}
+        for _ in range(50):
+            r = ng({'command': 'query', 'call-id': 'c1'})
+            if r.get('result') != 'timeout':
+                break
+            time.sleep(0.1)
+        ok(r.get('result') == 'ok' and 'tt' in r.get('tags', {}),
+           'a restarted control finds the call in its journal', str(r) + logs())
+        ok('re-programmed' not in logs(), 'same dataplane: nothing re-programmed')
 
         # The dataplane restarts: control re-programs the live call.
         dp.send_signal(signal.SIGTERM)

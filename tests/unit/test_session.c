@@ -652,6 +652,104 @@ START_TEST(ports_exhausted)
 }
 END_TEST
 
+
+static char jpath[64];
+
+static void journal_up(void)
+{
+	char extra[128];
+
+	snprintf(jpath, sizeof(jpath), "/tmp/ctl-journal-%d.db", (int)getpid());
+	snprintf(extra, sizeof(extra), "[control]\njournal = %s\n", jpath);
+	harness_up_with(extra, 256, true);
+}
+
+static void journal_down(void)
+{
+	char p[80];
+
+	harness_down();
+	unlink(jpath);
+	snprintf(p, sizeof(p), "%s-wal", jpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", jpath);
+	unlink(p);
+}
+
+/* control stops and starts again with the same configuration. */
+static void control_restart(void)
+{
+	ctl_fini(&ctl);
+	ck_assert_int_eq(ctl_init(&ctl, &cfg), 0);
+	ctl.dp.wait_hook = fdp_step;
+	ctl_dp_poll(&ctl.dp, ctl_now_ms(&ctl), true);
+	ck_assert(ctl_dp_is_ready(&ctl.dp));
+	ctl_tick(&ctl);
+}
+
+START_TEST(journal_restart)
+{
+	uint16_t pa, pb, pa2;
+	uint32_t id;
+	unsigned adds, present;
+
+	basic_call("j-1");
+	sig("offer", "j-2", "ft1", NULL, sdp_a, NULL);
+	ck_result("ok");
+	pa = port_of("j-1", 0, 0);
+	pb = port_of("j-1", 0, 1);
+	pa2 = port_of("j-2", 0, 0);
+	id = find_call("j-1")->streams[0].flow[0][0].id;
+	ctl_tick(&ctl);	/* commits */
+	adds = fdp.adds;
+	present = fdp.n_present;
+
+	/* The same dataplane runs on: nothing is sent again. */
+	control_restart();
+	ck_assert_uint_eq(ctl.sess.n_calls, 2);
+	ck_assert_uint_eq(fdp.adds, adds);
+	ck_assert_uint_eq(port_of("j-1", 0, 0), pa);
+	ck_assert_uint_eq(find_call("j-1")->streams[0].flow[0][0].id, id);
+	ck_assert_uint_eq(ctl.sess.n_flows_installed, present);
+	sig("query", "j-1", NULL, NULL, NULL, NULL);
+	ck_result("ok");
+	/* The journaled ports and flow ids stay taken. */
+	sig("offer", "j-3", "ft1", NULL, sdp_a, NULL);
+	ck_result("ok");
+	ck_assert(port_of("j-3", 0, 0) != pa && port_of("j-3", 0, 0) != pb && port_of("j-3", 0, 0) != pa2);
+	ck_assert_uint_eq(fdp.n_present, present + 4);
+	/* The unanswered call is answered now: its flows are modified in place. */
+	sig("answer", "j-2", "ft1", "tt1", sdp_b, NULL);
+	ck_result("ok");
+	ck_assert_str_eq(fmt_sa(&fdp_flow_at(pa2)->out_dst), "198.51.100.20:3456");
+	sig("delete", "j-1", "ft1", NULL, NULL, NULL);
+	ck_result("ok");
+	ck_assert_uint_eq(fdp.n_present, present);
+	ctl_tick(&ctl);
+
+	/* Both restart: the new dataplane gets every journaled flow. */
+	ctl_fini(&ctl);
+	mr_shm_detach(&fdp.shm);
+	fdp_create(256);
+	ck_assert_int_eq(ctl_init(&ctl, &cfg), 0);
+	ctl.dp.wait_hook = fdp_step;
+	ctl_dp_poll(&ctl.dp, ctl_now_ms(&ctl), true);
+	ck_assert(ctl.dp.reprogram);
+	ctl_tick(&ctl);
+	ck_assert_uint_eq(ctl.sess.n_calls, 2);
+	ck_assert_ptr_null(find_call("j-1"));
+	ck_assert_uint_eq(fdp.n_present, present);
+	ck_assert_ptr_nonnull(fdp_flow_at(pa2));
+	sig("delete", "j-2", "ft1", NULL, NULL, NULL);
+	ck_result("ok");
+	sig("delete", "j-3", "ft1", NULL, NULL, NULL);
+	ck_result("ok");
+	ck_assert_uint_eq(fdp.n_present, 0);
+	control_restart();
+	ck_assert_uint_eq(ctl.sess.n_calls, 0);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -674,6 +772,10 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, final_timeout);
 	tcase_add_test(tc, dataplane_restart_reprograms);
 	tcase_add_test(tc, ports_exhausted);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("journal");
+	tcase_add_checked_fixture(tc, journal_up, journal_down);
+	tcase_add_test(tc, journal_restart);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ports");
 	tcase_add_test(tc, ports_allocator);
