@@ -63,6 +63,7 @@ struct ctl_dp {
 	uint32_t n_flows;	/* flow-id space (the stats table of the first dataplane) */
 	uint32_t *free_ids;	/* stack of free flow ids */
 	uint32_t n_free;
+	uint8_t *id_used;	/* n_flows entries: 1 while an id is ours */
 	uint32_t *reserved;	/* ids of journaled flows, kept out of free_ids */
 	uint32_t n_reserved;
 	uint64_t next_poll_ms;
@@ -72,7 +73,7 @@ struct ctl_dp {
 	void (*wait_hook)(void *arg);
 	void *wait_arg;
 	/* Counters. */
-	uint64_t cmds, acks, nacks, timeouts, ring_full, attaches, reprogrammed;
+	uint64_t cmds, acks, nacks, timeouts, ring_full, attaches, reprogrammed, orphans;
 };
 
 /* One cached reply, for retransmitted cookies. */

@@ -72,6 +72,8 @@ bool ctl_dp_event_next(struct ctl_dp *dp, struct mr_msg *out);
 /* Flow ids: stats slots below the region's n_flows. */
 int ctl_dp_flow_id_alloc(struct ctl_dp *dp, uint32_t *id);
 void ctl_dp_flow_id_free(struct ctl_dp *dp, uint32_t id);
+/* False for an id in range that control did not hand out (an orphan flow). */
+bool ctl_dp_flow_id_is_ours(const struct ctl_dp *dp, uint32_t id);
 /* Before the first attach: keep a journaled flow's id out of the free ones. */
 int ctl_dp_flow_id_reserve(struct ctl_dp *dp, uint32_t id);
 /* Counters of a flow slot, or NULL (no dataplane, id out of range). */

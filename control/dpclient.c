@@ -57,6 +57,8 @@ void ctl_dp_fini(struct ctl_dp *dp)
 	free(dp->free_ids);
 	free(dp->slots);
 	free(dp->reserved);
+	free(dp->id_used);
+	dp->id_used = NULL;
 	dp->reserved = NULL;
 	dp->slots = NULL;
 	dp->evq.msgs = NULL;
@@ -100,6 +102,7 @@ static int flow_ids_init(struct ctl_dp *dp, uint32_t n)
 		dp->free_ids = NULL;
 		return -ENOMEM;
 	}
+	dp->id_used = used;	/* kept: which ids are ours */
 	/* Journaled flows keep their ids. */
 	for (uint32_t i = 0; i < dp->n_reserved; i++)
 		if (dp->reserved[i] < n)
@@ -109,7 +112,6 @@ static int flow_ids_init(struct ctl_dp *dp, uint32_t n)
 	for (uint32_t i = n; i-- > 0;)
 		if (!used[i])
 			dp->free_ids[dp->n_free++] = i;
-	free(used);
 	free(dp->reserved);
 	dp->reserved = NULL;
 	dp->n_reserved = 0;
@@ -343,6 +345,7 @@ int ctl_dp_flow_id_alloc(struct ctl_dp *dp, uint32_t *id)
 	if (dp->n_free == 0)
 		return dp->free_ids ? -ENOSPC : -ENOTCONN;
 	*id = dp->free_ids[--dp->n_free];
+	dp->id_used[*id] = 1;
 	return 0;
 }
 
@@ -358,8 +361,15 @@ void ctl_dp_flow_id_free(struct ctl_dp *dp, uint32_t id)
 		}
 		return;
 	}
-	if (id < dp->n_flows && dp->n_free < dp->n_flows)
+	if (id < dp->n_flows && dp->id_used[id] && dp->n_free < dp->n_flows) {
+		dp->id_used[id] = 0;
 		dp->free_ids[dp->n_free++] = id;
+	}
+}
+
+bool ctl_dp_flow_id_is_ours(const struct ctl_dp *dp, uint32_t id)
+{
+	return dp->id_used == NULL || id >= dp->n_flows || dp->id_used[id];
 }
 
 int ctl_dp_flow_id_reserve(struct ctl_dp *dp, uint32_t id)

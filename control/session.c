@@ -1314,8 +1314,25 @@ void ctl_sess_event(struct ctl *c, const struct mr_msg *m)
 		id = m->u.learned.flow_id;
 	else
 		return;
-	if (id >= c->sess.n_owners || c->sess.owners[id].call == NULL)
-		return;	/* a flow that is gone already */
+	if (id >= c->sess.n_owners || c->sess.owners[id].call == NULL) {
+		/*
+		 * A flow nobody here owns: one programmed by a control that
+		 * died before journaling it (or an SRTP call, never
+		 * journaled). Once it idles, it goes.
+		 */
+		if (m->hdr.type == MR_EVT_FLOW_IDLE && !ctl_dp_flow_id_is_ours(&c->dp, id) &&
+		    ctl_dp_is_ready(&c->dp)) {
+			struct mr_msg del;
+
+			memset(&del, 0, sizeof(del));
+			del.hdr.type = MR_MSG_FLOW_DEL;
+			del.hdr.flow_id = id;
+			del.u.flow.flow_id = id;
+			if (ctl_dp_send_nowait(&c->dp, &del, 1) == 0)
+				c->dp.orphans++;
+		}
+		return;
+	}
 	ow = &c->sess.owners[id];
 	fr = &ow->call->streams[ow->stream].flow[ow->slot][ow->rtcp];
 	if (m->hdr.type == MR_EVT_FLOW_LEARNED) {

@@ -541,10 +541,21 @@ START_TEST(idle_timeout_deletes)
 	ck_assert_ptr_nonnull(find_call("busy-1"));
 	ck_assert_uint_eq(ctl.sess.timeouts, 1);
 	ck_assert_uint_eq(fdp.n_present, 4);
-	/* An idle event for a flow that is gone is ignored. */
+	/* A late idle event for a flow that is gone touches no call. */
 	inject_idle(ids[0], 0);
 	ctl_tick(&ctl);
+	fdp_step(NULL);
 	ck_assert_ptr_nonnull(find_call("busy-1"));
+	ck_assert_uint_eq(fdp.n_present, 4);
+	/* A flow the dataplane has and nobody here owns goes once it idles. */
+	fdp.present[900] = true;
+	fdp.n_present++;
+	inject_idle(900, 0);
+	ctl_tick(&ctl);
+	fdp_step(NULL);
+	ck_assert(!fdp.present[900]);
+	ck_assert_uint_ge(ctl.dp.orphans, 1);
+	ck_assert_uint_eq(fdp.n_present, 4);
 }
 END_TEST
 
