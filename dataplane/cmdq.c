@@ -19,6 +19,7 @@
 #include "flowtab.h"
 #include "neigh.h"
 #include "port.h"
+#include "transcode.h"
 
 RTE_LOG_REGISTER_SUFFIX(dp_cmdq_logtype, cmdq, INFO);
 #define LOG(level, ...) rte_log(RTE_LOG_##level, dp_cmdq_logtype, "cmdq: " __VA_ARGS__)
@@ -231,6 +232,14 @@ static int action_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, uin
 	a->ts_delta = spec->ts_delta;
 	a->clock_rate = clock;
 	a->arrival_mult = (uint64_t)(((unsigned __int128)clock << 32) / svc.hz);
+	rc = dp_transcode_bind(ctx, spec, a);
+	if (rc) {
+		if (a->neigh_idx != UINT32_MAX)
+			dp_neigh_release(ctx->neigh, a->neigh_idx);
+		a->neigh_idx = UINT32_MAX;
+		dp_flowtab_action_put(ctx->ft, a);
+		return rc;
+	}
 	*out = a;
 	return 0;
 }
@@ -243,6 +252,7 @@ static void neigh_release(void *arg, uint32_t idx)
 /* Drop an action that was built but not published, with its neighbor reference. */
 static void action_discard(struct dp_ctx *ctx, struct dp_flow_action *a)
 {
+	dp_transcode_unbind(ctx, a);
 	if (a->neigh_idx != UINT32_MAX)
 		dp_neigh_release(ctx->neigh, a->neigh_idx);
 	dp_flowtab_action_put(ctx->ft, a);
@@ -302,6 +312,7 @@ static int flow_add(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 		action_discard(ctx, a);
 		return rc;
 	}
+	dp_transcode_published(ctx, s, a);
 	spec_store(s, spec);
 	s->act = a;
 	s->epoch = epoch;
@@ -352,6 +363,7 @@ static int flow_mod(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 		s->programmed_tsc = now;
 		s->learn_reported = 0;
 	}
+	dp_transcode_published(ctx, s, a);
 	spec_store(s, spec);
 	s->act = a;
 	s->epoch = epoch;
@@ -371,6 +383,7 @@ static int flow_del(struct dp_ctx *ctx, uint32_t flow_id)
 	if (rc)
 		return rc;
 	s->act = NULL;
+	dp_transcode_release(ctx, s);
 	__atomic_fetch_and(&ctx->shm.flows[flow_id].flags, ~(uint32_t)MR_FLOW_STATS_F_ACTIVE,
 			   __ATOMIC_RELEASE);
 	return 0;
@@ -392,6 +405,7 @@ static void peer_repoint(struct dp_ctx *ctx, const struct dp_flow_slot *s)
 		action_discard(ctx, a);
 		return;
 	}
+	dp_transcode_published(ctx, ps, a);
 	ps->act = a;
 }
 
@@ -639,6 +653,32 @@ static void learned_ring(struct dp_ctx *ctx)
 		ctx->local_busy = false;
 }
 
+/* Digits the workers' transcoders detected or received, on to control. */
+static void dtmf_ring(struct dp_ctx *ctx)
+{
+	struct rte_ring *r = dp_transcode_dtmf_ring(ctx);
+	struct dp_transcode_dtmf ev[16];
+	unsigned n;
+
+	if (r == NULL || out_room() < 16)
+		return;
+	n = rte_ring_dequeue_burst_elem(r, ev, sizeof(ev[0]), 16, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct mr_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.hdr.type = MR_EVT_DTMF;
+		m.hdr.generation = ctx->shm.hdr->generation;
+		m.hdr.flow_id = ev[i].flow_id;
+		m.u.dtmf.flow_id = ev[i].flow_id;
+		m.u.dtmf.event = ev[i].d.event;
+		m.u.dtmf.source = ev[i].d.source;
+		m.u.dtmf.duration_ms = ev[i].d.duration_ms;
+		m.u.dtmf.volume = ev[i].d.volume;
+		evt(ctx, &m);
+	}
+}
+
 /* ---- the round ---- */
 
 static void heartbeat(struct dp_ctx *ctx)
@@ -705,7 +745,9 @@ void dp_service(struct dp_ctx *ctx)
 	commands(ctx);
 	local_rx(ctx);
 	learned_ring(ctx);
+	dtmf_ring(ctx);
 	dp_flowtab_reclaim(ctx->ft);
+	dp_transcode_reclaim(ctx);
 	if (now >= svc.next_hb) {
 		heartbeat(ctx);
 		svc.next_hb = now + svc.hz / 10;

@@ -9,6 +9,8 @@
 
 #include "shm/msg-t.h"
 
+struct mr_codec_xc;
+
 struct dp_flow_srtp;
 
 /*
@@ -43,7 +45,7 @@ struct dp_flow_action {
 	uint8_t out_dst[16];
 	uint64_t arrival_mult;		/* tsc -> RTP clock units, << 32 */
 	uint32_t peer_flow_id;
-	uint32_t pad2;
+	uint32_t xc_slot;		/* MR_FLOW_F_TRANSCODE: the transcoder's pool slot */
 	struct dp_flow_srtp *srtp;	/* NULL: plain RTP both ways (srtp-t.h) */
 } __rte_cache_aligned;
 
@@ -63,6 +65,7 @@ struct dp_flow_slot {
 	uint16_t epoch;			/* learning epoch of the current action */
 	uint16_t learn_reported;	/* epoch + 1 of the last LEARNED event, 0 = none */
 	uint8_t pad[4];
+	struct mr_codec_xc *xc;		/* the transcoder the published action uses (main lcore) */
 };
 
 /* Learned state is published in the stats slot's flags: bit 1 + epoch << 16. */

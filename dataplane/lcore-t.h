@@ -27,6 +27,7 @@ struct rte_rcu_qsbr;
 struct rte_ring;
 struct rte_mempool;
 struct dp_ctx;
+struct dp_transcode;
 
 /* One RX queue polled by an lcore. */
 struct dp_rxq {
@@ -103,6 +104,7 @@ struct dp_ctx {
 	struct rte_ring *local_ring;
 	struct rte_ring *learn_ring;
 	struct rte_rcu_qsbr *qsv;
+	struct dp_transcode *xc;		/* transcoder pool, grace queue, DTMF ring */
 	unsigned n_lcores;			/* forwarding lcores (>= 1) */
 	struct dp_lcore *lcores[MR_SHM_MAX_WORKERS];
 	struct dp_test_opts test;

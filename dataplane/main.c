@@ -26,6 +26,7 @@
 #include "port.h"
 #include "srtp.h"
 #include "telemetry.h"
+#include "transcode.h"
 #include "worker.h"
 
 #define MAX_EAL_ARGS 128
@@ -154,6 +155,11 @@ static int run(void)
 		fprintf(stderr, "%s: rings: %s\n", prog, rte_strerror(rte_errno));
 		return 1;
 	}
+	rc = dp_transcode_init(&ctx, RTE_MIN(ctx.cfg.dp.flows, (uint32_t)DP_TRANSCODE_SLOTS));
+	if (rc) {
+		fprintf(stderr, "%s: transcoder pool: %s\n", prog, strerror(-rc));
+		return 1;
+	}
 	rc = dp_lcores_setup(&ctx, lcore_ids);
 	if (rc) {
 		fprintf(stderr, "%s: lcores: %s\n", prog, strerror(-rc));
@@ -191,6 +197,7 @@ static void cleanup(void)
 		dp_flowtab_free(ctx.ft);
 	if (ctx.neigh != NULL)
 		dp_neigh_free(ctx.neigh);
+	dp_transcode_fini(&ctx);
 	rte_ring_free(ctx.local_ring);
 	rte_ring_free(ctx.learn_ring);
 	rte_mempool_free(ctx.pool);

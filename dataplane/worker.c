@@ -26,6 +26,7 @@
 #include "rewrite.h"
 #include "rtp/rtp.h"
 #include "srtp.h"
+#include "transcode.h"
 #include "worker.h"
 
 static void tx_error(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
@@ -313,6 +314,11 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	if (unlikely(!dp_neigh_mac(lc->neigh, a->neigh_idx, &mac))) {
 		fs->drops[MR_FLOW_DROP_OTHER]++;
 		drop(lc, m, DP_DROP_NO_NEIGH);
+		return;
+	}
+	if (a->flags & MR_FLOW_F_TRANSCODE) {
+		/* Decoded and re-encoded here: the transcoder sends what it makes. */
+		dp_transcode_packet(lc, m, p, a, &mac);
 		return;
 	}
 	dp_rewrite_rtp(pl, len, a);

@@ -249,6 +249,16 @@ void mr_codec_xc_put(struct mr_codec_pool *pool, struct mr_codec_xc *xc)
 	pool->free[pool->n_free++] = xc->slot;
 }
 
+uint32_t mr_codec_xc_slot(const struct mr_codec_xc *xc)
+{
+	return xc->slot;
+}
+
+struct mr_codec_xc *mr_codec_pool_slot(const struct mr_codec_pool *pool, uint32_t slot)
+{
+	return slot < pool->n ? pool->slots[slot] : NULL;
+}
+
 const struct mr_codec_stats *mr_codec_xc_stats(const struct mr_codec_xc *xc)
 {
 	return &xc->st;

@@ -75,6 +75,13 @@ struct mr_codec_xc *mr_codec_xc_get(struct mr_codec_pool *pool, const struct mr_
 void mr_codec_xc_put(struct mr_codec_pool *pool, struct mr_codec_xc *xc);
 
 /*
+ * A transcoder's slot number in its pool, and the transcoder of a slot (NULL
+ * past the pool's end): lets a fixed-size record name a transcoder in 32 bits.
+ */
+uint32_t mr_codec_xc_slot(const struct mr_codec_xc *xc);
+struct mr_codec_xc *mr_codec_pool_slot(const struct mr_codec_pool *pool, uint32_t slot);
+
+/*
  * Feed one RTP packet of the input leg. Emits zero or more RTP packets of the
  * output leg through emit(arg, ...) before returning: concealment of what was
  * lost before this packet, the audio frames completed, telephone events.

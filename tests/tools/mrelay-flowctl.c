@@ -17,6 +17,8 @@
  *   [flags=learn,strict,rtcp,mux,blackhole,ssrc,peer-dst] [window=MS] [idle=S]
  *   [clock=HZ] [ssrc=N] [seq-delta=N] [ts-delta=N] [tenant=N]
  *   [srtp-in=SUITE:HEXKEY[:FLAGS]] [srtp-out=SUITE:HEXKEY[:FLAGS]] (lib/sdes numbers)
+ *   [xc=CODEC:PT>CODEC:PT] [te=PT>PT] [cn=PT] [ptime=MS] [cx=N]  (transcoding;
+ *   CODEC pcmu, pcma, g722, opus; te/cn PT '-' = not negotiated)
  * Exit: 0 all acks 0 (or -k), 1 some ack failed, 2 usage, 3 attach/timeout.
  */
 #include <errno.h>
@@ -85,7 +87,8 @@ static void print_event(const struct mr_msg *m)
 		break;
 	}
 	case MR_EVT_DTMF:
-		printf("event dtmf flow=%u event=%u\n", m->u.dtmf.flow_id, m->u.dtmf.event);
+		printf("event dtmf flow=%u event=%u source=%u duration_ms=%u\n", m->u.dtmf.flow_id,
+		       m->u.dtmf.event, m->u.dtmf.source, m->u.dtmf.duration_ms);
 		break;
 	default:
 		printf("event type=%u\n", m->hdr.type);
@@ -207,6 +210,46 @@ static int parse_flags(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* Transcoding: "CODEC:PT>CODEC:PT" (ids as in lib/codec/codec-t.h). */
+static int parse_xc(const char *s, struct mr_transcode_spec *t)
+{
+	static const char *const names[] = { "pcmu", "pcma", "g722", "opus" };
+	char a[16], b[16];
+	unsigned pa, pb;
+	int ia = -1, ib = -1;
+
+	if (sscanf(s, "%15[a-z0-9]:%u>%15[a-z0-9]:%u", a, &pa, b, &pb) != 4 || pa > 127 || pb > 127)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(a, names[i]) == 0)
+			ia = i + 1;
+		if (strcmp(b, names[i]) == 0)
+			ib = i + 1;
+	}
+	if (ia < 0 || ib < 0)
+		return -EINVAL;
+	t->in_codec = (uint8_t)ia;
+	t->out_codec = (uint8_t)ib;
+	t->in_pt = (uint8_t)pa;
+	t->out_pt = (uint8_t)pb;
+	return 0;
+}
+
+/* A payload type, or '-' (not negotiated, 0xff). */
+static int parse_pt(const char *s, uint8_t *pt)
+{
+	uint32_t v;
+
+	if (strcmp(s, "-") == 0) {
+		*pt = 0xff;
+		return 0;
+	}
+	if (parse_u32(s, &v) || v > 127)
+		return -EINVAL;
+	*pt = (uint8_t)v;
+	return 0;
+}
+
 /* "ADDR" or "ADDR:PORT" / "[v6]:PORT". */
 static int parse_addr_opt_port(const char *s, struct mr_sockaddr *sa)
 {
@@ -251,6 +294,8 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 
 	memset(f, 0, sizeof(*f));
 	f->peer_flow_id = MR_FLOW_ID_NONE;
+	f->transcode.in_te_pt = f->transcode.out_te_pt = f->transcode.in_cn_pt = 0xff;
+	f->transcode.opus_complexity = 0xff;
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		const char *k = argv[i], *v;
@@ -315,6 +360,23 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 			rc = parse_srtp(v, &f->srtp_in);
 		} else if (IS("srtp-out")) {
 			rc = parse_srtp(v, &f->srtp_out);
+		} else if (IS("xc")) {
+			rc = parse_xc(v, &f->transcode);
+			f->flags |= MR_FLOW_F_TRANSCODE;
+		} else if (IS("te")) {
+			char a[8], b[8];
+
+			rc = sscanf(v, "%7[0-9-]>%7[0-9-]", a, b) == 2 ? 0 : -EINVAL;
+			if (rc == 0)
+				rc = parse_pt(a, &f->transcode.in_te_pt) ?: parse_pt(b, &f->transcode.out_te_pt);
+		} else if (IS("cn")) {
+			rc = parse_pt(v, &f->transcode.in_cn_pt);
+		} else if (IS("ptime")) {
+			rc = parse_u32(v, &u) || u > 255 ? -EINVAL : 0;
+			f->transcode.out_ptime = (uint8_t)u;
+		} else if (IS("cx")) {
+			rc = parse_u32(v, &u) || u > 10 ? -EINVAL : 0;
+			f->transcode.opus_complexity = (uint8_t)u;
 		} else {
 			fprintf(stderr, "mrelay-flowctl: unknown key '%s'\n", k);
 			return -EINVAL;

@@ -304,6 +304,9 @@ START_TEST(test_pool)
 	errno = 0;
 	ck_assert_ptr_null(mr_codec_xc_get(pool, &p));
 	ck_assert_int_eq(errno, ENOSPC);
+	for (int i = 0; i < 4; i++)
+		ck_assert_ptr_eq(mr_codec_pool_slot(pool, mr_codec_xc_slot(x[i])), x[i]);
+	ck_assert_ptr_null(mr_codec_pool_slot(pool, 4));
 	mr_codec_xc_put(pool, x[2]);
 	mr_codec_xc_put(pool, x[2]);	/* twice: ignored */
 	ck_assert_uint_eq(mr_codec_pool_avail(pool), 1);
