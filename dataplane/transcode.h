@@ -31,6 +31,8 @@ struct dp_transcode_dtmf {
 
 /* Transcoders kept ready by default: at most this many, at most one per flow. */
 #define DP_TRANSCODE_SLOTS 256
+/* Interval of the RTCP the relay sends for each transcoded leg. */
+#define DP_TRANSCODE_RTCP_MS 5000
 
 /* Start-up: the pool of n transcoders, the grace-period queue, the DTMF ring. Returns 0 or -errno. */
 int dp_transcode_init(struct dp_ctx *ctx, unsigned n);
@@ -56,9 +58,9 @@ struct rte_ring *dp_transcode_dtmf_ring(struct dp_ctx *ctx);
 /*
  * Worker: one packet of a transcoded flow (MR_FLOW_F_TRANSCODE), consumed. The output
  * packets go out through the lcore's TX buffer with the action's addresses;
- * RTCP from the remote is consumed (the relay generates the leg's own).
+ * RTCP from the remote is consumed: the relay sends the leg's own SR.
  */
 void dp_transcode_packet(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_pkt *p,
-			 const struct dp_flow_action *a, const struct rte_ether_addr *mac);
+			 const struct dp_flow_action *a, const struct rte_ether_addr *mac, uint64_t now);
 
 #endif

@@ -318,7 +318,7 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	}
 	if (a->flags & MR_FLOW_F_TRANSCODE) {
 		/* Decoded and re-encoded here: the transcoder sends what it makes. */
-		dp_transcode_packet(lc, m, p, a, &mac);
+		dp_transcode_packet(lc, m, p, a, &mac, now);
 		return;
 	}
 	dp_rewrite_rtp(pl, len, a);

@@ -12,6 +12,7 @@ import re
 import struct
 import sys
 import tempfile
+import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
@@ -70,6 +71,13 @@ def rtp_of(f):
     r = f[udp + 8:]
     b1, seq, ts, ssrc = struct.unpack('!xBHII', r[:12])
     return dport, {'m': b1 >> 7, 'pt': b1 & 0x7f, 'seq': seq, 'ts': ts, 'ssrc': ssrc}, r[12:]
+
+
+def udp_payload(f):
+    """(dport, UDP payload) of a frame from out.pcap."""
+    off = 18 if struct.unpack('!H', f[12:14])[0] == 0x8100 else 14
+    udp = off + (f[off] & 0x0f) * 4
+    return struct.unpack('!H', f[udp + 2:udp + 4])[0], f[udp + 8:]
 
 
 def pcap_rtp(path):
@@ -170,4 +178,52 @@ t.ok(len(f2) > 1 and all((f2[i][0]['ts'] - f2[i - 1][0]['ts']) & 0xffffffff == 2
 d = drops(out)
 t.ok(d.get('transcode-rtcp') == 1, 'RTCP on the transcoded flow consumed and counted', d)
 t.ok(d.get('transcode-input', 0) == 0 and d.get('no-mbuf', 0) == 0, 'nothing else dropped', d)
+
+# The relay's own RTCP for a transcoded leg, every 5 s: input paced at 60 ms a
+# frame for about 6 s. Flow 11 (A->B, PCMU->Opus, rtcp-mux) and its peer
+# flow 12 (B->A): the SR to B carries a report block on what B sends.
+work2 = tempfile.mkdtemp(prefix='mr-xc-rtcp-')
+frames = [v.arp_reply(PA_MAC, PA4, A4)]
+for i in range(70):
+    frames.append(frame(5000, 30020, rtp(300 + i, 160 * i, 0xa1, 0,
+                                         [ulaw(s) for s in tone(160, 160 * i)])))
+    if i % 2 == 0:
+        frames.append(frame(5022, 30022, rtp(900 + i // 2, 160 * i, 0xb2, 0,
+                                             [ulaw(s) for s in tone(160, 160 * i)])))
+v.write_pcap(os.path.join(work2, 'in.pcap'), frames)
+dp = Dataplane(sys.argv[1], sys.argv[2], 'xcr', ini, workdir=work2,
+               args=['--test-start-on-barrier', '--test-burst', '1', '--test-rx-pace-us', '60000'])
+rc, out = dp.ctl(['hello',
+                  f'add id=11 local={A4}:30020 src={A4}:30022 dst={PA4}:5022 ssrc={SSRC_OUT} '
+                  'xc=pcmu:0>opus:111 peer=12 flags=mux',
+                  f'add id=12 local={A4}:30022 src={A4}:30020 dst={PA4}:5000 ssrc={SSRC_OUT + 2} '
+                  'xc=pcmu:0>pcma:8 peer=11 flags=mux',
+                  'barrier', 'quiesce 800', 'drops'], timeout=120)
+t.ok(rc == 0, 'paced traffic consumed', out + dp.output())
+code = dp.stop()
+t.ok(code == 0, 'dataplane exits 0 (paced run)', dp.output())
+to_b = [udp_payload(f) for f in v.read_pcap(os.path.join(work2, 'out.pcap')) if v.is_udp(f)]
+to_b = [pl for d, pl in to_b if d == 5022]
+srs = [i for i, pl in enumerate(to_b) if len(pl) >= 2 and pl[1] == 200]
+t.ok(len(srs) >= 1, 'an SR went to B on the RTP port (rtcp-mux)', [pl[:2].hex() for pl in to_b[:3]])
+if srs:
+    sr = to_b[srs[0]]
+    count, rc_, ln = sr[0] & 0x1f, sr[1], struct.unpack('!H', sr[2:4])[0]
+    ssrc, ntp_s, ntp_f, rts, pkts, octets = struct.unpack('!IIIIII', sr[4:28])
+    sent = to_b[:srs[0]]
+    t.ok(ssrc == SSRC_OUT and count == 1 and ln == (28 + 24) // 4 - 1,
+         'SR from the leg\'s own SSRC with one report block', sr.hex())
+    t.ok(pkts == len(sent) and octets == sum(len(pl) - 12 for pl in sent),
+         f'SR counts the {len(sent)} packets and their octets sent before it', (pkts, octets))
+    t.ok(abs(ntp_s - 2208988800 - time.time()) < 600, 'SR NTP timestamp is wall-clock time', ntp_s)
+    last = struct.unpack('!I', sent[-1][4:8])[0] if sent else 0
+    t.ok(0 < (rts - last) & 0xffffffff <= 960 * 5, 'SR RTP timestamp follows the last packet sent',
+         (rts, last))
+    rb_ssrc, lost, ext = struct.unpack('!III', sr[28:40])
+    t.ok(rb_ssrc == 0xb2 and lost & 0xffffff == 0 and ext & 0xffff >= 900,
+         'report block: what B sends (its SSRC, none lost, highest sequence)', (hex(rb_ssrc), lost, ext))
+    sdes = sr[52:]
+    t.ok(len(sdes) >= 12 and sdes[1] == 202 and sdes[8] == 1 and
+         sdes[10:10 + sdes[9]] == f'mrelay-{SSRC_OUT:08x}'.encode(), 'SDES with the CNAME follows',
+         sdes.hex())
 t.done()

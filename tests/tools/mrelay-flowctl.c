@@ -340,7 +340,8 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 		} else if (IS("expect")) {
 			rc = parse_addr_opt_port(v, &f->expect_src);
 		} else if (IS("flags")) {
-			rc = parse_flags(v, &f->flags);
+			rc = parse_flags(v, &u);
+			f->flags |= u;	/* xc= sets one too */
 		} else if (IS("window")) {
 			rc = parse_u32(v, &f->learn_window_ms);
 		} else if (IS("idle")) {
