@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""SDES through the real mrelay-control and the real mrelay-dataplane
+(net_null, --no-huge) over ng/UDP: RTP -> RTP/SAVP and RTP/SAVP -> RTP calls
+whose SRTP flows the dataplane accepts (it acks every flow with its libsrtp
+sessions made), fresh keys in every line we write, a malformed a=crypto
+line skipped with a warning, an RTP/SAVP offer without a usable line refused
+with no call left. TAP on stdout.
+
+  test_sdes.py MRELAY-DATAPLANE MRELAY-CONTROL
+"""
+import base64
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ngcli import bdecode, bencode  # noqa: E402
+
+EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
+n = 0
+failed = 0
+
+
+def ok(cond, desc, diag=None):
+    global n, failed
+    n += 1
+    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
+    if not cond:
+        failed += 1
+        for line in str(diag or '').splitlines()[:30]:
+            print('# ' + line, flush=True)
+    return cond
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Ng:
+    def __init__(self, port):
+        self.addr = ('127.0.0.1', port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(3.0)
+        self.seq = 0
+
+    def __call__(self, msg):
+        self.seq += 1
+        cookie = f'sdes{os.getpid()}_{self.seq}'.encode()
+        self.sock.sendto(cookie + b' ' + bencode(msg), self.addr)
+        try:
+            while True:
+                data, _ = self.sock.recvfrom(65535)
+                if data.startswith(cookie + b' '):
+                    return bdecode(data.partition(b' ')[2])
+        except socket.timeout:
+            return {'result': 'timeout'}
+
+
+def sdp(who, ip, port, proto, crypto=()):
+    lines = ''.join(f'a=crypto:{c}\r\n' for c in crypto)
+    return (f'v=0\r\no={who} 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n'
+            f'm=audio {port} {proto} 0 101\r\na=rtpmap:101 telephone-event/8000\r\n{lines}'
+            'a=sendrecv\r\n')
+
+
+def crypto_lines(text):
+    return re.findall(r'^a=crypto:(\d+) (\S+) inline:([A-Za-z0-9+/=]+)', text, re.M)
+
+
+def key(n_bytes):
+    return base64.b64encode(os.urandom(n_bytes)).decode()
+
+
+def main():
+    dp_bin, ctl_bin = sys.argv[1], sys.argv[2]
+    inst = f'sdes{os.getpid()}'
+    work = tempfile.mkdtemp(prefix='mr-sdes-')
+    port = free_port()
+    ini = os.path.join(work, 'mrelay.ini')
+    with open(ini, 'w') as f:
+        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
+                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 32000\nport-max = 32999\n'
+                f'ack-timeout = 2000\n'
+                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n')
+    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
+    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *EAL, '--file-prefix', inst, '-l', '0'],
+                          stdout=dp_log, stderr=subprocess.STDOUT)
+    ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+    ng = Ng(port)
+
+    def logs():
+        ctl_log.flush()
+        dp_log.flush()
+        ctl_log.seek(0)
+        dp_log.seek(0)
+        return 'control:\n' + ctl_log.read()[-2000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+
+    try:
+        offer = {'command': 'offer', 'call-id': 'r2s', 'from-tag': 'ft',
+                 'sdp': sdp('alice', '198.18.0.10', 40000, 'RTP/AVP'),
+                 'transport-protocol': 'RTP/SAVP'}
+        r = {}
+        for _ in range(150):
+            r = ng(offer)
+            if r.get('result') == 'ok' or dp.poll() is not None:
+                break
+            time.sleep(0.2)
+        ok(r.get('result') == 'ok', 'RTP -> RTP/SAVP offer: the dataplane acked the SRTP flows',
+           str(r) + logs())
+        ours = crypto_lines(r.get('sdp', ''))
+        ok(' RTP/SAVP 0 101\r\n' in r.get('sdp', '') and len(ours) == 5,
+           'the offer towards the callee is RTP/SAVP with one line per suite', r.get('sdp'))
+        ok(len({k for (_, _, k) in ours}) == len(ours), 'every line has its own key')
+        b_key = key(30)
+        ans = {'command': 'answer', 'call-id': 'r2s', 'from-tag': 'ft', 'to-tag': 'tt',
+               'sdp': sdp('bob', '198.18.0.20', 50000, 'RTP/SAVP',
+                          [f'1 AES_CM_128_HMAC_SHA1_80 inline:{b_key}'])}
+        r = ng(ans)
+        ok(r.get('result') == 'ok' and ' RTP/AVP 0 101\r\n' in r.get('sdp', '') and
+           'a=crypto' not in r.get('sdp', ''),
+           'the SRTP answer is accepted; the plain caller sees RTP/AVP, no crypto', str(r) + logs())
+
+        a_key = key(30)
+        offer = {'command': 'offer', 'call-id': 's2r', 'from-tag': 'ft',
+                 'sdp': sdp('alice', '198.18.0.11', 40010, 'RTP/SAVP',
+                            ['1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ=',
+                             f'2 AES_CM_128_HMAC_SHA1_80 inline:{a_key}|2^31']),
+                 'transport-protocol': 'RTP/AVP'}
+        r = ng(offer)
+        ok(r.get('result') == 'ok' and 'a=crypto' not in r.get('sdp', '') and
+           'key length does not match' in str(r.get('warning', '')),
+           'RTP/SAVP -> RTP offer: the malformed line skipped with a warning', r)
+        r = ng({'command': 'answer', 'call-id': 's2r', 'from-tag': 'ft', 'to-tag': 'tt',
+                'sdp': sdp('bob', '198.18.0.21', 50010, 'RTP/AVP')})
+        back = crypto_lines(r.get('sdp', ''))
+        ok(r.get('result') == 'ok' and ' RTP/SAVP 0 101\r\n' in r.get('sdp', '') and len(back) == 1
+           and back[0][0] == '2' and back[0][2] != a_key,
+           'the answer to the caller: its tag 2, our own key (never its own)', str(r) + logs())
+
+        r = ng({'command': 'offer', 'call-id': 'bad', 'from-tag': 'ft',
+                'sdp': sdp('alice', '198.18.0.12', 40020, 'RTP/SAVP',
+                           ['1 AES_CM_128_HMAC_SHA1_80 inline:AAAA', '2 NOPE inline:AAAA'])})
+        ok(r.get('result') == 'error' and 'no usable a=crypto' in str(r.get('error-reason')),
+           'RTP/SAVP offer without a usable line: an ng error', r)
+        r = ng({'command': 'list'})
+        ok(sorted(r.get('calls', [])) == ['r2s', 's2r'], 'and no call was made for it', r)
+        for c in ('r2s', 's2r'):
+            r = ng({'command': 'delete', 'call-id': c, 'from-tag': 'ft'})
+            ok(r.get('result') == 'ok', f'delete {c}', r)
+        ok(dp.poll() is None, 'the dataplane is still running', logs())
+    finally:
+        for p in (ctl, dp):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        ok(dp.returncode == 0, 'the dataplane exits 0 (its SRTP sessions freed)', logs())
+        print(f'1..{n}', flush=True)
+
+
+main()
+sys.exit(1 if failed else 0)
