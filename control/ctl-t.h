@@ -88,6 +88,7 @@ struct ctl_cookie {
 
 #define CTL_COOKIE_TTL_MS 30000u
 #define CTL_COOKIE_MAX 65536u
+#define CTL_COOKIE_BYTES (64u << 20)	/* replies kept, in bytes, at most */
 
 /* A reply waiting for the acks of the flows its request sent. */
 struct ctl_ng_pend {
@@ -109,6 +110,7 @@ struct ctl_ng {
 	uint8_t *sdp_out;	/* rewritten SDP */
 	struct mr_bencode_node *nodes;
 	struct ctl_cookie *cookies;	/* uthash head */
+	size_t cookie_bytes;		/* reply bytes they hold */
 	struct ctl_ng_pend pend[CTL_NG_BURST];
 	unsigned n_pend;
 	/* Counters. */

@@ -98,6 +98,7 @@ int ctl_ng_open(struct ctl *c)
 static void cookie_free(struct ctl *c, struct ctl_cookie *k)
 {
 	HASH_DEL(c->ng.cookies, k);
+	c->ng.cookie_bytes -= k->reply_len;
 	free(k->cookie);
 	free(k->reply);
 	free(k);
@@ -126,7 +127,8 @@ void ctl_ng_expire(struct ctl *c)
 	struct ctl_cookie *k, *tmp;
 
 	HASH_ITER(hh, c->ng.cookies, k, tmp) {
-		if (k->expires_ms > c->now_ms && HASH_COUNT(c->ng.cookies) <= CTL_COOKIE_MAX)
+		if (k->expires_ms > c->now_ms && HASH_COUNT(c->ng.cookies) <= CTL_COOKIE_MAX &&
+		    c->ng.cookie_bytes <= CTL_COOKIE_BYTES)
 			break;
 		cookie_free(c, k);
 	}
@@ -155,7 +157,19 @@ static void cookie_store(struct ctl *c, struct mr_str cookie, const uint8_t *rep
 	k->reply_len = (uint32_t)len;
 	k->expires_ms = c->now_ms + CTL_COOKIE_TTL_MS;
 	HASH_ADD_KEYPTR(hh, c->ng.cookies, k->cookie, k->cookie_len, k);
-	if (HASH_COUNT(c->ng.cookies) > CTL_COOKIE_MAX)
+	{
+		struct ctl_cookie *f = NULL;
+
+		HASH_FIND(hh, c->ng.cookies, k->cookie, k->cookie_len, f);
+		if (f != k) {	/* the hash could not grow: keep nothing */
+			free(k->cookie);
+			free(k->reply);
+			free(k);
+			return;
+		}
+	}
+	c->ng.cookie_bytes += len;
+	if (HASH_COUNT(c->ng.cookies) > CTL_COOKIE_MAX || c->ng.cookie_bytes > CTL_COOKIE_BYTES)
 		ctl_ng_expire(c);
 }
 

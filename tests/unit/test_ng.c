@@ -323,6 +323,29 @@ START_TEST(refused_flow_rolls_back)
 END_TEST
 
 
+
+START_TEST(cookie_cache_expires)
+{
+	size_t bytes = 0;
+
+	for (unsigned i = 0; i < 5; i++) {
+		rb_start(next_cookie(), "ping");
+		rb_send();
+		ck_result("pong");
+		bytes += rep_len;
+	}
+	ck_assert_uint_eq(HASH_COUNT(ctl.ng.cookies), 5);
+	ck_assert_uint_eq(ctl.ng.cookie_bytes, bytes);
+	ctl.now_ms += CTL_COOKIE_TTL_MS - 1000;
+	ctl_ng_expire(&ctl);
+	ck_assert_uint_eq(HASH_COUNT(ctl.ng.cookies), 5);
+	ctl.now_ms += 2000;
+	ctl_ng_expire(&ctl);
+	ck_assert_uint_eq(HASH_COUNT(ctl.ng.cookies), 0);
+	ck_assert_uint_eq(ctl.ng.cookie_bytes, 0);
+}
+END_TEST
+
 /* ---- the socket path: a burst of datagrams whose flows travel together ---- */
 
 static int sock_up(struct sockaddr_in *to)
@@ -458,6 +481,7 @@ static Suite *ng_suite(void)
 	tcase_add_test(tc, ring_full);
 	tcase_add_test(tc, ack_timeout_then_recover);
 	tcase_add_test(tc, refused_flow_rolls_back);
+	tcase_add_test(tc, cookie_cache_expires);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("socket");
 	tcase_add_checked_fixture(tc, harness_up, harness_down);
