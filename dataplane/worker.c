@@ -359,8 +359,10 @@ static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 	lc->ws->rx_packets += n;
 	if (unlikely(lc->test_mode))
 		lc->ctx->last_rx_tsc = now;
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		pkts[i]->port = q->port_id;	/* net_ring, for one, leaves it to us */
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_pkt *p = &lc->pkts[i];
 
