@@ -100,6 +100,8 @@ static void cookie_free(struct ctl *c, struct ctl_cookie *k)
 	HASH_DEL(c->ng.cookies, k);
 	c->ng.cookie_bytes -= k->reply_len;
 	free(k->cookie);
+	/* A cached reply's SDP carries our SRTP keys (a=crypto). */
+	mr_memzero_explicit(k->reply, k->reply_len);
 	free(k->reply);
 	free(k);
 }
@@ -693,6 +695,8 @@ static void ng_flush(struct ctl *c)
 			cookie_store(c, cookie, buf, len);
 			reply_send(c, buf, len, &p->from, p->fromlen);
 		}
+		if (p->reply)
+			mr_memzero_explicit(p->reply, p->reply_len);
 		free(p->reply);
 		free(p->cookie);
 		p->reply = NULL;
