@@ -155,7 +155,7 @@ static int run(void)
 		fprintf(stderr, "%s: rings: %s\n", prog, rte_strerror(rte_errno));
 		return 1;
 	}
-	rc = dp_transcode_init(&ctx, RTE_MIN(ctx.cfg.dp.flows, (uint32_t)DP_TRANSCODE_SLOTS));
+	rc = dp_transcode_init(&ctx, RTE_MIN(ctx.cfg.dp.flows, ctx.cfg.dp.transcoders));
 	if (rc) {
 		fprintf(stderr, "%s: transcoder pool: %s\n", prog, strerror(-rc));
 		return 1;

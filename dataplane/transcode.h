@@ -29,12 +29,13 @@ struct dp_transcode_dtmf {
 	struct mr_codec_dtmf d;
 };
 
-/* Transcoders kept ready by default: at most this many, at most one per flow. */
-#define DP_TRANSCODE_SLOTS 256
 /* Interval of the RTCP the relay sends for each transcoded leg. */
 #define DP_TRANSCODE_RTCP_MS 5000
 
-/* Start-up: the pool of n transcoders, the grace-period queue, the DTMF ring. Returns 0 or -errno. */
+/*
+ * Start-up: the pool of n transcoders ([dataplane] transcoders, at most one
+ * per flow), the grace-period queue, the DTMF ring. Returns 0 or -errno.
+ */
 int dp_transcode_init(struct dp_ctx *ctx, unsigned n);
 void dp_transcode_fini(struct dp_ctx *ctx);
 

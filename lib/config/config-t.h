@@ -53,6 +53,7 @@ struct mr_cfg_dataplane {
 	uint32_t learn_window_ms;	/* learn-window = 10000 */
 	uint32_t idle_report_s;		/* idle-report = 30 */
 	uint8_t ttl;			/* ttl = 64 (outgoing TTL / hop limit) */
+	uint32_t transcoders;		/* transcoders = 256 (codec states ready; about 100 KiB each; 0 = none) */
 };
 
 /* [control] */

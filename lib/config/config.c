@@ -30,6 +30,7 @@ void mr_config_defaults(struct mr_config *cfg)
 	cfg->dp.flows = 131072;
 	cfg->dp.learn_window_ms = 10000;
 	cfg->dp.idle_report_s = 30;
+	cfg->dp.transcoders = 256;
 	cfg->dp.ttl = 64;
 
 	mr_sockaddr_parse("127.0.0.1:2223", &cfg->ctl.listen_ng);
@@ -127,6 +128,8 @@ static int dataplane_key(struct parse_ctx *c, const char *name, const char *v)
 		U32(v, 1, 86400, d->idle_report_s);
 	else if (key_is(name, "ttl"))
 		U32(v, 1, 255, d->ttl);
+	else if (key_is(name, "transcoders"))
+		U32(v, 0, 1048576, d->transcoders);
 	else
 		return fail(c, "unknown key '%s' in [dataplane]", name);
 	return 1;

@@ -35,6 +35,7 @@ START_TEST(full_file)
 		"workers = 2\n"
 		"flows = 2097152\n"
 		"learn_window = 5000\n"
+		"transcoders = 4096\n"
 		"[control]\n"
 		"listen-ng = [::1]:2224\n"
 		"port-min = 40000\n"
@@ -62,6 +63,7 @@ START_TEST(full_file)
 	ck_assert_uint_eq(cfg.dp.workers, 2);
 	ck_assert_uint_eq(cfg.dp.flows, 2097152);
 	ck_assert_uint_eq(cfg.dp.learn_window_ms, 5000);
+	ck_assert_uint_eq(cfg.dp.transcoders, 4096);
 	ck_assert_str_eq(mr_sockaddr_format(&cfg.ctl.listen_ng, buf, sizeof(buf)), "[::1]:2224");
 	ck_assert_uint_eq(cfg.ctl.timeout_s, 30);
 	ck_assert_uint_eq(cfg.n_ifaces, 2);	/* the built-in interface is replaced */
