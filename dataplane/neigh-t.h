@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "common/mr_addr.h"
@@ -78,14 +79,16 @@ struct dp_neigh {
 	/* hot: read by every worker */
 	uint64_t *mac;			/* [n_slots], see DP_NEIGH_MAC_VALID */
 	uint32_t n_slots;
-	/* ---- main lcore only ---- */
-	struct rte_hash *hash;		/* struct dp_neigh_key -> slot */
+	/* ---- main lcore only (own cache lines: writes here never evict the
+	 * workers' copy of the two fields above) ---- */
+	struct rte_hash *hash __rte_cache_aligned;	/* (iface, ip) -> slot */
 	struct dp_neigh_entry *entries;	/* [n_slots] */
 	unsigned capacity;
 	unsigned n_used;
 	struct dp_neigh_params params;
 	struct dp_neigh_stats stats;
 	uint64_t *drops;		/* dp_neigh_set_drops(), may be NULL */
+	uint64_t now_tsc;		/* the clock: last dp_neigh_tick()'s now_tsc */
 };
 
 /* One entry as dp_neigh_dump()/dp_neigh_next() report it. */

@@ -102,9 +102,12 @@ static bool mac_is_zero(const uint8_t *mac)
 	return memcmp(mac, zero, RTE_ETHER_ADDR_LEN) == 0;
 }
 
-static uint64_t tsc_now(void)
+/* The module's clock: the now_tsc of the last dp_neigh_tick() (100 ms
+ * resolution is plenty for neighbor ages), so every timer here runs on the
+ * caller's time base alone. */
+static uint64_t tsc_now(const struct dp_neigh *n)
 {
-	return rte_get_tsc_cycles();
+	return n->now_tsc;
 }
 
 /* ---- the table --------------------------------------------------------- */
@@ -143,6 +146,7 @@ struct dp_neigh *dp_neigh_create_params(unsigned capacity, int socket_id,
 	else
 		dp_neigh_params_default(&n->params);
 	n->capacity = capacity;
+	n->now_tsc = rte_get_tsc_cycles();
 
 	snprintf(name, sizeof(name), "dp_neigh_%u", __atomic_fetch_add(&hash_seq, 1,
 								    __ATOMIC_RELAXED));
@@ -283,7 +287,7 @@ static int32_t entry_add(struct dp_neigh *n, uint16_t iface, const struct mr_ip 
 	memset(e->ip.pad, 0, sizeof(e->ip.pad));
 	e->iface = iface;
 	e->state = DP_NEIGH_INCOMPLETE;
-	e->updated_tsc = tsc_now();
+	e->updated_tsc = tsc_now(n);
 	mac_publish(n, pos, 0);
 	n->n_used++;
 	return pos;
@@ -318,13 +322,13 @@ static void learn(struct dp_neigh *n, uint16_t iface, const struct mr_ip *ip, co
 	}
 	if (confirm) {
 		e->state = DP_NEIGH_REACHABLE;
-		e->updated_tsc = tsc_now();
+		e->updated_tsc = tsc_now(n);
 		e->probes = 0;
 		e->backoff_tsc = 0;
 		n->stats.confirmed++;
 	} else if (changed) {
 		e->state = DP_NEIGH_STALE;
-		e->updated_tsc = tsc_now();
+		e->updated_tsc = tsc_now(n);
 		e->probes = 0;
 		e->backoff_tsc = 0;
 	}
@@ -422,6 +426,7 @@ static bool ip6_is_bad_peer(const struct dp_iface *ifc, const uint8_t *a)
 int dp_neigh_resolve(struct dp_neigh *n, const struct dp_iface *ifc, const struct mr_ip *dst,
 		     uint32_t *idx)
 {
+	struct dp_neigh_entry *e;
 	struct mr_ip nh;
 	int32_t pos;
 
@@ -458,9 +463,18 @@ int dp_neigh_resolve(struct dp_neigh *n, const struct dp_iface *ifc, const struc
 		if (pos < 0)
 			return pos;
 	}
-	if (n->entries[pos].refcnt == UINT32_MAX)
+	e = &n->entries[pos];
+	if (e->refcnt == UINT32_MAX)
 		return -EOVERFLOW;
-	n->entries[pos].refcnt++;
+	e->refcnt++;
+	/* A new flow towards a FAILED neighbor asks again at the next tick
+	 * instead of waiting out the back-off, at most once per retrans_tsc. */
+	if (e->state == DP_NEIGH_FAILED) {
+		uint64_t now = tsc_now(n), last = e->next_tsc - e->backoff_tsc;
+
+		if ((int64_t)(now - last) >= (int64_t)n->params.retrans_tsc && e->next_tsc > now)
+			e->next_tsc = now;
+	}
 	*idx = (uint32_t)pos;
 	return 0;
 }
@@ -1117,6 +1131,10 @@ unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsign
 	const struct dp_neigh_params *pr = &n->params;
 	unsigned count = 0;
 	uint32_t i;
+
+	if (now_tsc > n->now_tsc)
+		n->now_tsc = now_tsc;
+	now_tsc = n->now_tsc;
 
 	for (i = 0; i < n->n_slots; i++) {
 		struct dp_neigh_entry *e = &n->entries[i];

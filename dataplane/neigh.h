@@ -79,7 +79,9 @@ int dp_neigh_input(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n
 		   struct rte_mbuf *m, uint64_t *drops);
 
 /*
- * Called every ~100 ms: builds the due ARP requests / neighbor solicitations
+ * Called every ~100 ms; now_tsc is the module's clock (confirmation times,
+ * ages and back-off all count in it; it never goes backwards). Builds the
+ * due ARP requests / neighbor solicitations
  * (mbuf port = the interface's port_id, 802.1Q tag in the frame when the
  * interface has a vlan) into out[], at most max; the rest wait for the next
  * call. When mp is empty, counts n->stats.no_mbuf (and drops[DP_DROP_NO_MBUF]

@@ -1033,6 +1033,7 @@ static void feed_arp_reply(const char *from, const uint8_t *mac, uint16_t vlan, 
 	expect_done(&f, 0);
 }
 
+/* Time is what dp_neigh_tick() is told: t below is a simulated clock. */
 START_TEST(tick_arp)
 {
 	struct dp_neigh_params p = test_params();
@@ -1040,35 +1041,35 @@ START_TEST(tick_arp)
 	struct vec want[1];
 	struct rte_ether_addr a;
 	struct mr_ip d = ipa("198.18.0.10");
-	uint64_t now, hz = rte_get_tsc_hz();
-	uint32_t idx;
+	uint64_t t = rte_get_tsc_cycles(), backoff;
+	uint32_t idx, again;
 	unsigned k;
 
 	ck_assert_int_eq(dp_neigh_resolve(nt, &ifs[0], &d, &idx), 0);
 	ck_assert(!dp_neigh_mac(nt, idx, &a));
 
 	/* Exactly one broadcast request, right bytes, right port. */
-	now = rte_get_tsc_cycles();
-	k = dp_neigh_tick(nt, ifs, 2, mp, now, out, 8);
+	k = dp_neigh_tick(nt, ifs, 2, mp, t, out, 8);
 	ck_assert_uint_eq(k, 1);
 	ck_assert_uint_eq(vec_read("probe_arp", "out", want, 1), 1);
 	assert_frame(out[0], &want[0]);
 	ck_assert_uint_eq(out[0]->port, 0);
 	rte_pktmbuf_free(out[0]);
 	/* Not again before the retransmission time. */
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + p.retrans_tsc / 2, out, 8), 0);
+	t += p.retrans_tsc / 2;
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 0);
 
-	/* The reply resolves it; no more probes. */
+	/* The reply resolves it (confirmed at t); no more probes. */
 	feed_arp_reply("198.18.0.10", PEER_MAC, 0, "198.18.0.1");
 	ck_assert(dp_neigh_mac(nt, idx, &a));
 	ck_assert_mem_eq(a.addr_bytes, PEER_MAC, 6);
 	ck_assert_uint_eq(info_of(idx).state, DP_NEIGH_REACHABLE);
-	now = rte_get_tsc_cycles();
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + p.retrans_tsc * 2, out, 8), 0);
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t + p.retrans_tsc * 2, out, 8), 0);
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t + p.reachable_tsc - 1, out, 8), 0);
 
 	/* Stale after reachable_tsc: one unicast probe, the MAC still usable. */
-	now += p.reachable_tsc + 1;
-	k = dp_neigh_tick(nt, ifs, 2, mp, now, out, 8);
+	t += p.reachable_tsc;
+	k = dp_neigh_tick(nt, ifs, 2, mp, t, out, 8);
 	ck_assert_uint_eq(k, 1);
 	ck_assert_uint_eq(vec_read("probe_arp_unicast", "out", want, 1), 1);
 	assert_frame(out[0], &want[0]);
@@ -1077,33 +1078,50 @@ START_TEST(tick_arp)
 	ck_assert_uint_eq(info_of(idx).state, DP_NEIGH_PROBE);
 	/* Then broadcast; after max_probes unanswered, failed and unusable. */
 	for (k = 1; k < p.max_probes; k++) {
-		now += p.retrans_tsc;
-		ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now, out, 8), 1);
+		t += p.retrans_tsc;
+		ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 1);
 		ck_assert_mem_eq(rte_pktmbuf_mtod(out[0], uint8_t *), BCAST, 6);
 		rte_pktmbuf_free(out[0]);
 	}
-	now += p.retrans_tsc;
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now, out, 8), 0);
+	t += p.retrans_tsc;
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 0);
 	ck_assert(!dp_neigh_mac(nt, idx, &a));
 	ck_assert_uint_eq(info_of(idx).state, DP_NEIGH_FAILED);
 	ck_assert_uint_eq(nt->stats.failed, 1);
-	/* Retried with back-off: not at once, then once. */
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + 1, out, 8), 0);
-	now += 2 * p.retrans_tsc;
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now, out, 8), 1);
+	/* Retried with a doubling back-off: 2, 4, 8... retrans_tsc. */
+	for (backoff = 2 * p.retrans_tsc; backoff <= 8 * p.retrans_tsc; backoff *= 2) {
+		ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t + backoff - 1, out, 8), 0);
+		t += backoff;
+		ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 1);
+		ck_assert_mem_eq(rte_pktmbuf_mtod(out[0], uint8_t *), BCAST, 6);
+		rte_pktmbuf_free(out[0]);
+	}
+	/* Back-off now 16 x retrans. A new flow towards it asks again at the
+	 * next tick once retrans_tsc has passed since the last probe. */
+	t += p.retrans_tsc;
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 0);
+	ck_assert_int_eq(dp_neigh_resolve(nt, &ifs[0], &d, &again), 0);
+	ck_assert_uint_eq(again, idx);
+	t += 1;
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 1);
 	rte_pktmbuf_free(out[0]);
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + 3 * p.retrans_tsc, out, 8), 0);
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + 4 * p.retrans_tsc, out, 8), 1);
-	rte_pktmbuf_free(out[0]);
+	/* ...but a burst of new flows does not make a burst of probes. */
+	ck_assert_int_eq(dp_neigh_resolve(nt, &ifs[0], &d, &again), 0);
+	t += 1;
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t, out, 8), 0);
+	ck_assert_int_eq(dp_neigh_release(nt, again), 0);
+	ck_assert_int_eq(dp_neigh_release(nt, again), 0);
+
 	/* A late answer brings it back. */
 	feed_arp_reply("198.18.0.10", OTHER_MAC, 0, "198.18.0.1");
 	ck_assert(dp_neigh_mac(nt, idx, &a));
 	ck_assert_mem_eq(a.addr_bytes, OTHER_MAC, 6);
-	(void)hz;
+	ck_assert_uint_eq(info_of(idx).state, DP_NEIGH_REACHABLE);
 
 	/* Unreferenced entries are not probed. */
 	ck_assert_int_eq(dp_neigh_release(nt, idx), 0);
-	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, now + 100 * p.reachable_tsc, out, 8), 0);
+	ck_assert_uint_eq(dp_neigh_tick(nt, ifs, 2, mp, t + 100 * p.reachable_tsc, out, 8), 0);
+	ck_assert_uint_eq(info_of(idx).state, DP_NEIGH_STALE);
 }
 END_TEST
 
