@@ -95,15 +95,24 @@ if [ $mode = relay ]; then
   ok "mrelay-control answers ng ping on $MR_NG"
   mr_start_kamailio relay 15 || bail "Kamailio listens on $MR_SIP_IP:5060 with the rtpengine module"
   ok "Kamailio listens on $MR_SIP_IP:5060, rtpengine_sock udp:$MR_NG"
+  # The relay answers ARP and ICMP echo on its media address. This also puts
+  # caller and callee in its neighbor table, as a proxy's peers and gateways
+  # are in service. MR_E2E_COLD_NEIGH=1 skips it: then the first packets of
+  # the call meet a next hop that is still being resolved (drop no-neighbor).
+  if [ "${MR_E2E_COLD_NEIGH:-0}" != 1 ]; then
+    check "the relay answers ping on $MR_RELAY_IP from the caller and the callee" \
+      bash -c "ip netns exec '$MR_NS_A' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null &&
+               ip netns exec '$MR_NS_B' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null"
+  fi
 else
   mr_start_kamailio direct 15 || bail "Kamailio listens on $MR_SIP_IP:5060"
   ok "Kamailio listens on $MR_SIP_IP:5060 (no relay)"
 fi
 
 # Everything that reaches the callee's media port, and the SIP at both ends.
-mr_capture "$MR_NS_B" cap_b "udp port 5060 or udp dst port $CALLEE_PORT" ||
+mr_capture "$MR_NS_B" cap_b "arp or udp port 5060 or udp dst port $CALLEE_PORT" ||
   bail "tshark captures in the callee's namespace"
-mr_capture "$MR_NS_A" cap_a "udp port 5060 or udp port $CALLER_PORT" ||
+mr_capture "$MR_NS_A" cap_a "arp or udp port 5060 or udp port $CALLER_PORT" ||
   bail "tshark captures in the caller's namespace"
 
 # The callee: sipp answers with its media at $MR_B_IP:$CALLEE_PORT and sends
