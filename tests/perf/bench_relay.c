@@ -362,6 +362,8 @@ int main(int argc, char **argv)
 			       macswap ? "macswap" : "relay", n_flows, cpp, ns, 1e3 / ns, trials, n_pkts);
 		}
 	}
+	printf("bench-relay relay-busy cycles_pkt=%.1f (the dataplane's own busy_tsc / rx_packets)\n",
+	       (double)ctx.shm.workers[0].busy_tsc / (double)(ctx.shm.workers[0].rx_packets ?: 1));
 	{
 		uint64_t d = 0;
 
