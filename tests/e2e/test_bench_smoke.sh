@@ -7,9 +7,14 @@
 # back for the wrong flow. Counts only: a test never asserts a time.
 # Runs without hugepages (--no-huge: memif's copy mode shares memfd regions).
 #
-#   test_bench_smoke.sh MRELAY-GEN
+# With the dataplane given, the same generator then checks a short relay
+# run through mrelay-dataplane (flows programmed with mrelay-flowctl).
+#
+#   test_bench_smoke.sh MRELAY-GEN [MRELAY-DATAPLANE MRELAY-FLOWCTL]
 set -u
 gen=$1
+dp=${2:-}
+flowctl=${3:-}
 n=0; fail=0
 ok() { n=$((n+1)); echo "ok $n - $*"; }
 nok() { n=$((n+1)); fail=$((fail+1)); echo "not ok $n - $*"; }
@@ -29,8 +34,10 @@ tmp=$(mktemp -d /tmp/mrelay-bench-smoke.XXXXXX)
 sock=$tmp/memif.sock
 tag=mrsmoke$$
 tp_pid=
+dp_pid=
 cleanup() {
   [ -n "$tp_pid" ] && kill -INT "$tp_pid" 2>/dev/null && wait "$tp_pid" 2>/dev/null
+  [ -n "$dp_pid" ] && kill -TERM "$dp_pid" 2>/dev/null && wait "$dp_pid" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -109,6 +116,56 @@ check "relay mode over macswap: every frame misdirected (${mis:-none} of ${tx:-n
 # EOF on its stdin stops testpmd.
 exec 9>&-
 wait "$tp_pid" 2>/dev/null; tp_pid=
+
+
+# 5. The relay: mrelay-dataplane as the memif server, 100 flows programmed
+# through its shm ring, relayed back to the generator's addresses.
+if [ -z "$dp" ] || [ -z "$flowctl" ]; then
+  skip "relay run: no mrelay-dataplane / mrelay-flowctl given"
+else
+  inst=${tag}dp
+  cat >"$tmp/dp.ini" <<INI
+[dataplane]
+instance = $inst
+workers = 0
+flows = 4096
+[interface media]
+device = net_memif0,role=server,$memif
+address = 198.18.0.1/24
+INI
+  rm -f "$sock"
+  taskset -c $cpu_dut "$dp" -c "$tmp/dp.ini" -i "$inst" -- -l $cpu_dut \
+    --file-prefix "${tag}dp" "${eal_common[@]}" >"$tmp/dp.log" 2>&1 &
+  dp_pid=$!
+  up=1
+  for _ in $(seq 300); do
+    "$flowctl" -i "$inst" -w 1000 hello >/dev/null 2>&1 && { up=0; break; }
+    kill -0 "$dp_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  check "mrelay-dataplane up (shm hello acked)" [ $up -eq 0 ]
+  {
+    echo "pipeline on"
+    for i in $(seq 0 99); do
+      echo "add id=$i local=198.18.0.1:$((10000 + i)) src=198.18.0.1:$((10000 + i)) dst=198.18.0.2:$((10000 + i))"
+    done
+    echo "barrier"
+  } >"$tmp/flows.txt"
+  "$flowctl" -i "$inst" -w 20000 -f "$tmp/flows.txt" >"$tmp/flowctl.log" 2>&1
+  check "100 flows programmed and acked" [ $? -eq 0 ]
+  rungen relay -m relay -n 100 -r 20000 -d 2
+  tx=$(field "$line" tx); rx=$(field "$line" rx)
+  check "relay run: frames sent (tx=${tx:-none})" [ "${tx:-0}" -gt 0 ]
+  check "relay run: every frame relayed and verified (rx=${rx:-none})" [ -n "$rx" ] && [ "$rx" = "$tx" ]
+  for k2 in lost corrupt hdr_err misdirected dup; do
+    v=$(field "$line" $k2)
+    check "relay run: $k2=0 (got ${v:-none})" [ "${v:-x}" = 0 ]
+  done
+  check "relay run: the relay's MAC resolved and every flow answered the warm-up" \
+    grep -q '^mrgen trial phase=warmup .* rx=100 .*pass=1' "$tmp/relay.log"
+  kill -TERM "$dp_pid" 2>/dev/null; wait "$dp_pid"; rc=$?; dp_pid=
+  check "mrelay-dataplane exits 0 on SIGTERM" [ $rc -eq 0 ]
+fi
 
 echo "1..$n"
 [ $fail -eq 0 ]
