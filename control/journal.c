@@ -166,7 +166,8 @@ void ctl_journal_put(struct ctl *c, const struct ctl_call *call)
 	memcpy(p, cc, sizeof(*cc));	/* the row is bytes: no alignment in it */
 	free(cc);
 	p += sizeof(*call);
-	memcpy(p, call->streams, sizeof(struct ctl_stream) * call->n_streams);
+	if (call->n_streams)
+		memcpy(p, call->streams, sizeof(struct ctl_stream) * call->n_streams);
 	p += sizeof(struct ctl_stream) * call->n_streams;
 	for (unsigned b = 0; b < call->n_branches; b++) {
 		const struct ctl_branch *br = call->branches[b];

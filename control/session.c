@@ -682,7 +682,9 @@ enum { OP_OFFER = 1, OP_ANSWER = 2 };
 static void snapshot_take(struct snapshot *sn, const struct ctl_call *call)
 {
 	sn->call = *call;
-	memcpy(sn->streams, call->streams, sizeof(*call->streams) * call->n_streams);
+	/* A call being made has no streams yet (and no array). */
+	if (call->n_streams)
+		memcpy(sn->streams, call->streams, sizeof(*call->streams) * call->n_streams);
 }
 
 /* Put the call back as it was; give back ports, ids and branches taken since. */
@@ -706,7 +708,8 @@ static void snapshot_restore(struct ctl *c, struct snapshot *sn, struct ctl_call
 	call->hh = hh;
 	call->heap_idx = heap_idx;
 	call->streams = cur;
-	memcpy(cur, sn->streams, sizeof(*cur) * sn->call.n_streams);
+	if (sn->call.n_streams)
+		memcpy(cur, sn->streams, sizeof(*cur) * sn->call.n_streams);
 }
 
 static int grow_streams(struct ctl_call *call, unsigned n)
@@ -835,7 +838,8 @@ static int op_start(struct ctl *c, struct ctl_call *call, uint8_t kind, bool cre
 		if (op->sn == NULL)
 			goto oom;
 		op->sn->call = sn->call;
-		memcpy(op->sn->streams, sn->streams, sizeof(*sn->streams) * sn->call.n_streams);
+		if (sn->call.n_streams)
+			memcpy(op->sn->streams, sn->streams, sizeof(*sn->streams) * sn->call.n_streams);
 	}
 	rc = program_submit(c, call, &op->b, why);
 	if (rc < 0) {
