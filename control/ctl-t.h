@@ -162,6 +162,9 @@ struct ctl_journal {
 	uint64_t puts, dels, errors, skipped;
 };
 
+struct ctl_sock;
+struct ctl_metrics;
+
 struct ctl {
 	const struct mr_config *cfg;
 	struct ctl_journal jr;
@@ -172,6 +175,8 @@ struct ctl {
 	struct mr_sdp *sdp_in;	/* large: one parse at a time */
 	uint64_t now_ms;	/* CLOCK_MONOTONIC, refreshed by the loop */
 	uint64_t started_s;	/* CLOCK_REALTIME at start */
+	struct ctl_sock *sock;		/* mrelayctl socket (ctlsock.c); NULL: none */
+	struct ctl_metrics *metrics;	/* Prometheus endpoint (metrics.c); NULL: none */
 	volatile sig_atomic_t stop;
 };
 

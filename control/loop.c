@@ -17,6 +17,7 @@
 #include "sdp/sdp.h"
 
 #include "ctl.h"
+#include "ctlsock.h"
 #include "session.h"
 
 #define TICK_MS 20
@@ -137,6 +138,10 @@ int ctl_run(struct ctl *c)
 		ev.data.fd = c->ng.fd;
 		epoll_ctl(ep, EPOLL_CTL_ADD, c->ng.fd, &ev);
 	}
+	if (ctl_sock_fd(c) >= 0) {
+		ev.data.fd = ctl_sock_fd(c);
+		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 	ctl_now_ms(c);
 	ctl_dp_poll(&c->dp, c->now_ms, true);
 	while (!c->stop) {
@@ -153,6 +158,8 @@ int ctl_run(struct ctl *c)
 				}
 			} else if (evs[i].data.fd == c->ng.fd) {
 				ctl_ng_readable(c);
+			} else if (evs[i].data.fd == ctl_sock_fd(c)) {
+				ctl_sock_ready(c);
 			}
 		}
 		ctl_tick(c);

@@ -8,6 +8,7 @@
 #include "config/config.h"
 
 #include "ctl.h"
+#include "ctlsock.h"
 
 static const char *prog = "mrelay-control";
 
@@ -97,9 +98,17 @@ int main(int argc, char **argv)
 		ctl_fini(&ctl);
 		return 1;
 	}
+	rc = ctl_sock_open(&ctl, cfg.ctl.ctl_socket);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot open the ctl socket %s: %s\n", prog, cfg.ctl.ctl_socket,
+			strerror(-rc));
+		ctl_fini(&ctl);
+		return 1;
+	}
 	MR_LOG(&ctl_log_ng, NOTICE, "ng on %s, dataplane instance %s",
 	       mr_sockaddr_format(&cfg.ctl.listen_ng, a, sizeof(a)), cfg.dp.instance);
 	rc = ctl_run(&ctl);
+	ctl_sock_close(&ctl);
 	ctl_fini(&ctl);
 	return rc < 0 ? 1 : 0;
 }
