@@ -444,7 +444,8 @@ def main():
         if shutil.which('tmux'):
             tsess = f'mrctl{pid}'
             done = os.path.join(work, 'top.rc')
-            cmd = (f"{cli_bin} -s {sock} -i {inst} top; r=$?; stty -a > {done}.stty; "
+            # The pane's shell ignores SIGINT, so that Ctrl-C reaches top alone.
+            cmd = (f"trap '' INT; {cli_bin} -s {sock} -i {inst} top; r=$?; stty -a > {done}.stty; "
                    f"echo $r > {done}; sleep 5")
             r = sh('tmux', 'new-session', '-d', '-s', tsess, '-x', '160', '-y', '40', cmd)
             if r.returncode == 0:
@@ -476,7 +477,10 @@ def main():
                     if os.path.exists(x):
                         os.unlink(x)
                 sh('tmux', 'new-session', '-d', '-s', tsess, '-x', '160', '-y', '40', cmd)
-                time.sleep(1.5)
+                for _ in range(50):
+                    time.sleep(0.1)
+                    if 'sort: rate' in sh('tmux', 'capture-pane', '-p', '-t', tsess).stdout:
+                        break
                 sh('tmux', 'send-keys', '-t', tsess, 'C-c')
                 for _ in range(50):
                     if os.path.exists(done) and os.path.getsize(done) > 0:
