@@ -46,7 +46,11 @@ print(f'# worker rx before/after the churn: {rx}')
 t.ok(len(rx) == 2 and rx[0] < rx[1] < N_FLOWS * PER_FLOW,
      'traffic was flowing while flows changed', f'worker rx before/after the churn: {rx}')
 
-rc, out = dp.ctl(['quiesce 700', 'drops'] + [f'flow {i}' for i in range(N_FLOWS)], timeout=120)
+# Every frame of in.pcap received (two ARP replies first), then quiet: a loaded
+# machine may pause the worker longer than any quiet period alone would tell.
+n_in = len(dpvectors.read_pcap(os.path.join(work, 'in.pcap')))
+rc, out = dp.ctl([f'wait-rx {n_in}', 'quiesce 300', 'drops'] +
+                 [f'flow {i}' for i in range(N_FLOWS)], timeout=120)
 t.ok(rc == 0, 'traffic consumed', out)
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0', dp.output())

@@ -52,7 +52,8 @@ rc, out = dp.ctl(flows, keep_going=False)
 a = acks(out)
 t.ok(rc == 0 and a and all(r == 0 for (_, _, r) in a), f'{len(a)} commands acked with 0', out)
 
-rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops', 'workers'] +
+n_in = len(dpvectors.read_pcap(os.path.join(work, 'in.pcap')))
+rc, out = dp.ctl([f'wait-rx {n_in}', 'quiesce 300', 'events 300', 'drops', 'workers'] +
                  [f'flow {i}' for i in range(1, 14)])
 t.ok(rc == 0, 'traffic consumed', out + dp.output())
 try:
