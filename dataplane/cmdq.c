@@ -27,6 +27,15 @@ RTE_LOG_REGISTER_SUFFIX(dp_cmdq_logtype, cmdq, INFO);
 #define OUTBOX 256		/* events waiting for room in the event ring */
 #define CMD_BUDGET 64		/* commands per service round */
 #define DUMP_SCAN 4096		/* slots looked at per round while dumping */
+#define PARK_MAX 256		/* frames held for unresolved neighbors */
+#define PARK_MS 500		/* how long one is held before it is dropped */
+
+/* A relayed frame, finished but for its destination MAC. */
+struct parked {
+	struct rte_mbuf *m;
+	uint32_t neigh_idx;
+	uint64_t deadline;
+};
 
 struct service {
 	struct mr_msg outbox[OUTBOX];
@@ -40,6 +49,8 @@ struct service {
 	uint64_t rx_start_tsc;
 	uint64_t *drops;		/* the main lcore's drop counters */
 	bool test_mode;
+	unsigned n_parked;
+	struct parked parked[PARK_MAX];
 };
 
 static struct service svc;
@@ -212,12 +223,17 @@ static int action_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, uin
 		memcpy(a->out_dst, dst.ip.addr, 16);
 		a->out_dport = rte_cpu_to_be_16(dst.port);
 		if (!(spec->flags & MR_FLOW_F_BLACKHOLE)) {
+			struct rte_ether_addr mac;
+
 			rc = dp_neigh_resolve(ctx->neigh, ifc, &dst.ip, &a->neigh_idx);
 			if (rc < 0) {
 				a->neigh_idx = UINT32_MAX;
 				dp_flowtab_action_put(ctx->ft, a);
 				return rc;
 			}
+			/* A new peer: probe in this service round, not the next tick. */
+			if (!dp_neigh_mac(ctx->neigh, a->neigh_idx, &mac))
+				svc.next_neigh = 0;
 		}
 	}
 	if (spec->expect_src.ip.family == 4 || spec->expect_src.ip.family == 6) {
@@ -584,6 +600,46 @@ static void local_rx(struct dp_ctx *ctx)
 		ctx->local_busy = false;
 }
 
+/*
+ * Frames the workers could not send because the next hop was unresolved:
+ * each goes out as soon as its neighbor answers, or is dropped (no-neighbor)
+ * after PARK_MS. Runs after local_rx(), which is where answers arrive.
+ */
+static void parked(struct dp_ctx *ctx, uint64_t now)
+{
+	struct rte_mbuf *m[DP_BURST];
+	unsigned n, kept = 0;
+
+	n = rte_ring_dequeue_burst(ctx->park_ring, (void **)m, DP_BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if (svc.n_parked == PARK_MAX) {
+			svc.drops[DP_DROP_NO_NEIGH]++;
+			rte_pktmbuf_free(m[i]);
+			continue;
+		}
+		svc.parked[svc.n_parked++] = (struct parked){
+			.m = m[i], .neigh_idx = m[i]->hash.usr,
+			.deadline = now + (uint64_t)PARK_MS * svc.hz / 1000,
+		};
+	}
+	for (unsigned i = 0; i < svc.n_parked; i++) {
+		struct parked *p = &svc.parked[i];
+		struct rte_ether_addr mac;
+
+		if (dp_neigh_mac(ctx->neigh, p->neigh_idx, &mac)) {
+			/* The destination MAC leads the frame, tagged or not. */
+			rte_ether_addr_copy(&mac, rte_pktmbuf_mtod(p->m, struct rte_ether_addr *));
+			local_tx(ctx, p->m);
+		} else if (now >= p->deadline) {
+			svc.drops[DP_DROP_NO_NEIGH]++;
+			rte_pktmbuf_free(p->m);
+		} else {
+			svc.parked[kept++] = *p;
+		}
+	}
+	svc.n_parked = kept;
+}
+
 static void neigh_tick(struct dp_ctx *ctx, uint64_t now)
 {
 	struct rte_mbuf *m[DP_BURST];
@@ -734,6 +790,9 @@ void dp_cmdq_fini(struct dp_ctx *ctx)
 
 	while (rte_ring_dequeue(ctx->local_ring, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
+	for (unsigned i = 0; i < svc.n_parked; i++)
+		rte_pktmbuf_free(svc.parked[i].m);
+	svc.n_parked = 0;
 	out_flush(ctx);
 }
 
@@ -744,6 +803,8 @@ void dp_service(struct dp_ctx *ctx)
 	out_flush(ctx);
 	commands(ctx);
 	local_rx(ctx);
+	if (svc.n_parked || rte_ring_count(ctx->park_ring))
+		parked(ctx, now);
 	learned_ring(ctx);
 	dtmf_ring(ctx);
 	dp_flowtab_reclaim(ctx->ft);

@@ -57,6 +57,7 @@ struct dp_lcore {
 	const struct dp_iface *ifaces;
 	struct rte_ring *local_ring;		/* ARP/ICMP/NDP to the main lcore */
 	struct rte_ring *learn_ring;		/* flow ids that just learned their source */
+	struct rte_ring *park_ring;		/* rewritten frames waiting for their next hop's MAC */
 	struct rte_rcu_qsbr *qsv;
 	uint64_t tsc_hz;
 	uint16_t n_ifaces;
@@ -103,6 +104,7 @@ struct dp_ctx {
 	struct dp_neigh *neigh;
 	struct rte_ring *local_ring;
 	struct rte_ring *learn_ring;
+	struct rte_ring *park_ring;
 	struct rte_rcu_qsbr *qsv;
 	struct dp_transcode *xc;		/* transcoder pool, grace queue, DTMF ring */
 	unsigned n_lcores;			/* forwarding lcores (>= 1) */

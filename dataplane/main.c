@@ -33,6 +33,7 @@
 #define NEIGH_CAPACITY 16384
 #define LOCAL_RING_SIZE 4096
 #define LEARN_RING_SIZE 16384
+#define PARK_RING_SIZE 1024	/* frames waiting for a neighbor, all workers */
 
 static const char *prog = "mrelay-dataplane";
 static struct dp_ctx ctx;
@@ -151,7 +152,8 @@ static int run(void)
 	ctx.local_ring = rte_ring_create("dp_local", LOCAL_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
 	ctx.learn_ring = rte_ring_create_elem("dp_learned", sizeof(uint32_t), LEARN_RING_SIZE,
 					      (int)rte_socket_id(), RING_F_SC_DEQ);
-	if (ctx.local_ring == NULL || ctx.learn_ring == NULL) {
+	ctx.park_ring = rte_ring_create("dp_park", PARK_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (ctx.local_ring == NULL || ctx.learn_ring == NULL || ctx.park_ring == NULL) {
 		fprintf(stderr, "%s: rings: %s\n", prog, rte_strerror(rte_errno));
 		return 1;
 	}
@@ -200,6 +202,13 @@ static void cleanup(void)
 	dp_transcode_fini(&ctx);
 	rte_ring_free(ctx.local_ring);
 	rte_ring_free(ctx.learn_ring);
+	if (ctx.park_ring != NULL) {
+		struct rte_mbuf *pm = NULL;
+
+		while (rte_ring_dequeue(ctx.park_ring, (void **)&pm) == 0)
+			rte_pktmbuf_free(pm);
+		rte_ring_free(ctx.park_ring);
+	}
 	rte_mempool_free(ctx.pool);
 	rte_free(ctx.qsv);
 	mr_shm_detach(&ctx.shm);

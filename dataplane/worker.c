@@ -59,6 +59,7 @@ int dp_lcores_setup(struct dp_ctx *ctx, const unsigned *lcore_ids)
 		lc->n_ifaces = (uint16_t)ctx->n_ifaces;
 		lc->local_ring = ctx->local_ring;
 		lc->learn_ring = ctx->learn_ring;
+		lc->park_ring = ctx->park_ring;
 		lc->qsv = ctx->qsv;
 		lc->tsc_hz = ctx->tsc_hz;
 		lc->ttl = ctx->cfg.dp.ttl;
@@ -268,6 +269,7 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	uint16_t len = p->payload_len;
 	const struct dp_iface *out;
 	struct rte_ether_addr mac;
+	bool have_mac;
 	struct dp_txq *tq;
 
 	/* RFC 7983 demultiplexing on the first byte. */
@@ -311,10 +313,20 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		drop(lc, m, DP_DROP_BLACKHOLE);
 		return;
 	}
-	if (unlikely(!dp_neigh_mac(lc->neigh, a->neigh_idx, &mac))) {
-		fs->drops[MR_FLOW_DROP_OTHER]++;
-		drop(lc, m, DP_DROP_NO_NEIGH);
-		return;
+	have_mac = dp_neigh_mac(lc->neigh, a->neigh_idx, &mac);
+	if (unlikely(!have_mac)) {
+		/*
+		 * The next hop is still being resolved (a new peer: the probe
+		 * left when the flow was programmed). The frame is finished
+		 * below and parked with the main lcore, which sends it once the
+		 * reply arrives, as a kernel's unresolved-neighbor queue does.
+		 */
+		if (a->flags & MR_FLOW_F_TRANSCODE) {
+			fs->drops[MR_FLOW_DROP_OTHER]++;
+			drop(lc, m, DP_DROP_NO_NEIGH);
+			return;
+		}
+		memset(&mac, 0, sizeof(mac));
 	}
 	if (a->flags & MR_FLOW_F_TRANSCODE) {
 		/* Decoded and re-encoded here: the transcoder sends what it makes. */
@@ -335,6 +347,15 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	if (unlikely(dp_rewrite(m, p, a, &mac, &out->mac, lc->ttl, out->tx_offloads) != 0)) {
 		fs->drops[MR_FLOW_DROP_OTHER]++;
 		drop(lc, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	if (unlikely(!have_mac)) {
+		m->port = a->out_port;
+		m->hash.usr = a->neigh_idx;
+		if (rte_ring_enqueue(lc->park_ring, m) != 0) {
+			fs->drops[MR_FLOW_DROP_OTHER]++;
+			drop(lc, m, DP_DROP_NO_NEIGH);
+		}
 		return;
 	}
 	tq = &lc->txq[a->out_port];

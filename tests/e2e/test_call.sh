@@ -95,11 +95,10 @@ if [ $mode = relay ]; then
   ok "mrelay-control answers ng ping on $MR_NG"
   mr_start_kamailio relay 15 || bail "Kamailio listens on $MR_SIP_IP:5060 with the rtpengine module"
   ok "Kamailio listens on $MR_SIP_IP:5060, rtpengine_sock udp:$MR_NG"
-  # The relay answers ARP and ICMP echo on its media address. This also puts
-  # caller and callee in its neighbor table, as a proxy's peers and gateways
-  # are in service. MR_E2E_COLD_NEIGH=1 skips it: then the first packets of
-  # the call meet a next hop that is still being resolved (drop no-neighbor).
-  if [ "${MR_E2E_COLD_NEIGH:-0}" != 1 ]; then
+  # The call runs with the relay's neighbor table cold, as with a new peer
+  # in service: the first packets meet a next hop still being resolved and
+  # must wait for it, not be lost. MR_E2E_WARM_NEIGH=1 pings first instead.
+  if [ "${MR_E2E_WARM_NEIGH:-0}" = 1 ]; then
     check "the relay answers ping on $MR_RELAY_IP from the caller and the callee" \
       bash -c "ip netns exec '$MR_NS_A' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null &&
                ip netns exec '$MR_NS_B' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null"
@@ -254,6 +253,11 @@ if [ $mode = relay ]; then
   }
   check "after the BYE, the dataplane's stats table has no active flow" mr_wait_for 15 "" no_flows
   sed 's/^/# dataplane: /' "$work/flows-after.txt" 2>/dev/null
+  check "the relay dropped nothing for want of a neighbor" \
+    bash -c "! grep -q 'drop reason=no-neighbor' '$work/flows-after.txt'"
+  check "the relay answers ping on $MR_RELAY_IP from the caller and the callee" \
+    bash -c "ip netns exec '$MR_NS_A' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null &&
+             ip netns exec '$MR_NS_B' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null"
   check "mrelay-dataplane still runs" mr_alive "$MR_PID_dataplane"
   check "mrelay-control still runs" mr_alive "$MR_PID_control"
 fi
