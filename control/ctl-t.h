@@ -99,6 +99,7 @@ struct ctl_ng_pend {
 	size_t reply_len;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
+	uint8_t cmd;		/* for the error counters */
 };
 
 #define CTL_NG_BURST 64		/* datagrams taken per wake-up; their flows travel together */
@@ -114,7 +115,8 @@ struct ctl_ng {
 	struct ctl_ng_pend pend[CTL_NG_BURST];
 	unsigned n_pend;
 	/* Counters. */
-	uint64_t requests, errors, retransmits, cmd_count[16];
+	uint64_t requests, errors, retransmits, cmd_count[16], cmd_errors[16];
+	uint8_t last_cmd;	/* of the request ng_process saw last */
 };
 
 /* Flags of one ng request (the "flags" list and the dictionaries). */

@@ -91,6 +91,8 @@ void ctl_ng_readable(struct ctl *c);
  */
 size_t ctl_ng_handle(struct ctl *c, const uint8_t *in, size_t len, uint8_t *out, size_t cap);
 void ctl_ng_expire(struct ctl *c);
+/* The name of an ng command index (cmd_count, cmd_errors), or NULL. */
+const char *ctl_ng_cmd_name(unsigned cmd);
 
 /* journal.c: calls in SQLite ([control] journal = PATH; "" = none) */
 int ctl_journal_open(struct ctl *c, const char *path);

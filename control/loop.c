@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "ctlsock.h"
+#include "metrics.h"
 #include "session.h"
 
 #define TICK_MS 20
@@ -142,6 +143,10 @@ int ctl_run(struct ctl *c)
 		ev.data.fd = ctl_sock_fd(c);
 		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
+	if (ctl_metrics_fd(c) >= 0) {
+		ev.data.fd = ctl_metrics_fd(c);
+		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 	ctl_now_ms(c);
 	ctl_dp_poll(&c->dp, c->now_ms, true);
 	while (!c->stop) {
@@ -162,6 +167,7 @@ int ctl_run(struct ctl *c)
 				ctl_sock_ready(c);
 			}
 		}
+		ctl_metrics_run(c);	/* its ready sockets and its connection timeouts */
 		ctl_tick(c);
 	}
 out:

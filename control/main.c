@@ -9,6 +9,7 @@
 
 #include "ctl.h"
 #include "ctlsock.h"
+#include "metrics.h"
 
 static const char *prog = "mrelay-control";
 
@@ -105,10 +106,13 @@ int main(int argc, char **argv)
 		ctl_fini(&ctl);
 		return 1;
 	}
+	/* /metrics is optional: control serves ng without it (the port may be taken). */
+	ctl_metrics_open(&ctl);
 	MR_LOG(&ctl_log_ng, NOTICE, "ng on %s, dataplane instance %s",
 	       mr_sockaddr_format(&cfg.ctl.listen_ng, a, sizeof(a)), cfg.dp.instance);
 	rc = ctl_run(&ctl);
 	ctl_sock_close(&ctl);
+	ctl_metrics_close(&ctl);
 	ctl_fini(&ctl);
 	return rc < 0 ? 1 : 0;
 }

@@ -40,6 +40,13 @@ static const char *const cmd_names[] = {
 	[NG_STATISTICS] = "statistics",
 };
 
+const char *ctl_ng_cmd_name(unsigned cmd)
+{
+	if (cmd == NG_UNKNOWN)
+		return "unknown";
+	return cmd < sizeof(cmd_names) / sizeof(cmd_names[0]) ? cmd_names[cmd] : NULL;
+}
+
 int ctl_ng_open(struct ctl *c)
 {
 	const struct mr_sockaddr *la = &c->cfg->ctl.listen_ng;
@@ -601,6 +608,7 @@ static size_t ng_process(struct ctl *c, const uint8_t *in, size_t len, uint8_t *
 	if (rc == 0) {
 		cmd = cmd_of(r.command);
 		c->ng.cmd_count[cmd]++;
+		c->ng.last_cmd = (uint8_t)cmd;
 		rc = parse_req(c, &r, &why);
 	}
 	if (rc == 0 && c->ng.n_pend) {
@@ -641,6 +649,7 @@ static size_t ng_process(struct ctl *c, const uint8_t *in, size_t len, uint8_t *
 	}
 	if (rc < 0) {
 		c->ng.errors++;
+		c->ng.cmd_errors[cmd]++;
 		if (why == NULL)
 			why = "internal error";
 		MR_LOG(&ctl_log_ng, INFO, "%.*s: error: %s",
@@ -688,6 +697,7 @@ static void ng_flush(struct ctl *c)
 
 		if (ctl_sess_op_finish(c, p->op, deadline, &why) < 0) {
 			c->ng.errors++;
+			c->ng.cmd_errors[p->cmd < 16 ? p->cmd : NG_UNKNOWN]++;
 			len = encode_error(cookie, why ? why : "internal error", c->ng.tx, NG_MAX_REPLY);
 			buf = c->ng.tx;
 		}
@@ -709,6 +719,7 @@ static int pend_add(struct ctl *c, struct ctl_op *op, struct mr_str cookie, cons
 {
 	struct ctl_ng_pend *p = &c->ng.pend[c->ng.n_pend];
 
+	p->cmd = c->ng.last_cmd;
 	p->reply = malloc(len);
 	p->cookie = malloc(cookie.len ? cookie.len : 1);
 	if (p->reply == NULL || p->cookie == NULL) {

@@ -15,6 +15,7 @@
 #include "sdp/sdp.h"
 
 #include "ctl.h"
+#include "metrics.h"
 #include "session.h"
 
 MR_LOG_TYPE(ctl_log_sess, "session");
@@ -1243,6 +1244,7 @@ int ctl_sess_delete(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, 
 		ctl_journal_put(c, call);
 		return 0;
 	}
+	ctl_quality_record(c, call, "delete");
 	ctl_sess_destroy(c, call);
 	return 0;
 }
@@ -1354,6 +1356,7 @@ void ctl_sess_event(struct ctl *c, const struct mr_msg *m)
 		MR_LOG(&ctl_log_sess, NOTICE, "call %s: no media for %u s, deleted", call->call_id,
 		       m->u.idle.idle_s);
 		c->sess.timeouts++;
+		ctl_quality_record(c, call, "timeout");
 		ctl_sess_destroy(c, call);
 	}
 }
@@ -1370,6 +1373,7 @@ void ctl_sess_timers(struct ctl *c)
 			MR_LOG(&ctl_log_sess, NOTICE, "call %s: final-timeout, deleted", call->call_id);
 			s->final_timeouts++;
 		}
+		ctl_quality_record(c, call, call->deleting ? "delete" : "final-timeout");
 		ctl_sess_destroy(c, call);
 	}
 }

@@ -5,12 +5,14 @@
  * that party) with "stats" of what arrived there, and "totals" for RTP and
  * RTCP. Loss and jitter come from the dataplane's RFC 3550 receiver state.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "bencode/bencode.h"
 #include "rtp/rtp.h"
 
 #include "ctl.h"
+#include "metrics.h"
 #include "session.h"
 
 struct totals {
@@ -150,6 +152,43 @@ static void totals(struct mr_bencode_enc *e, const char *key, const struct total
 	mr_bencode_enc_end(e);
 }
 
+/*
+ * "SSRC": per received SSRC, the MOS figures as rtpengine reports them (MOS
+ * times ten, jitter in ms, loss in percent). mrelay has one sample per
+ * report, so average, lowest and highest are the same.
+ */
+static void ssrc_mos(struct ctl *c, const struct ctl_call *call, struct mr_bencode_enc *e)
+{
+	static const char *const kinds[] = { "average MOS", "lowest MOS", "highest MOS" };
+	struct ctl_quality q[2];
+
+	ctl_quality_call(c, call, q);
+	mr_bencode_enc_key(e, "SSRC");
+	mr_bencode_enc_dict_start(e);
+	for (unsigned s = 0; s < 2; s++) {
+		char key[16];
+
+		if (!q[s].have_rtp || (s == 1 && q[0].have_rtp && q[0].ssrc == q[1].ssrc))
+			continue;
+		snprintf(key, sizeof(key), "%u", q[s].ssrc);
+		mr_bencode_enc_key(e, key);
+		mr_bencode_enc_dict_start(e);
+		mr_bencode_enc_kv_cstr(e, "tag", call->tag[s]);
+		for (unsigned k = 0; k < 3; k++) {
+			mr_bencode_enc_key(e, kinds[k]);
+			mr_bencode_enc_dict_start(e);
+			mr_bencode_enc_kv_int(e, "MOS", (int64_t)(q[s].mos * 10 + 0.5));
+			mr_bencode_enc_kv_int(e, "jitter", (int64_t)(q[s].jitter_ms + 0.5));
+			mr_bencode_enc_kv_int(e, "packet loss", (int64_t)(q[s].loss_pct + 0.5));
+			mr_bencode_enc_kv_int(e, "round-trip time", 0);
+			mr_bencode_enc_kv_int(e, "samples", 1);
+			mr_bencode_enc_end(e);
+		}
+		mr_bencode_enc_end(e);
+	}
+	mr_bencode_enc_end(e);
+}
+
 void ctl_stats_call(struct ctl *c, const struct ctl_call *call, struct mr_bencode_enc *e)
 {
 	struct totals t[2];
@@ -169,6 +208,7 @@ void ctl_stats_call(struct ctl *c, const struct ctl_call *call, struct mr_bencod
 	totals(e, "RTP", &t[0]);
 	totals(e, "RTCP", &t[1]);
 	mr_bencode_enc_end(e);
+	ssrc_mos(c, call, e);
 }
 
 void ctl_sess_statistics(struct ctl *c, struct mr_bencode_enc *e)

@@ -5,7 +5,9 @@ placed over ng, RTP sent through the relay from a network namespace of the
 test's own (the dataplane's TAP moved into it, both parties' addresses on
 it, a gap of lost packets on one side), then every command's human and JSON
 output, top, and every error path: control down, dataplane down, unknown
-ids, bad arguments. TAP on stdout.
+ids, bad arguments. Then Prometheus /metrics scraped over loopback, and the
+call deleted: the quality record (JSON line) and the MOS figures in the ng
+delete reply. TAP on stdout.
 
   test_ctl.py MRELAY-DATAPLANE MRELAY-CONTROL MRELAYCTL
 """
@@ -20,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ngcli import bdecode, bencode  # noqa: E402
@@ -71,6 +75,48 @@ class Ng:
             return {'result': 'timeout'}
 
 
+def free_tcp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def scrape(url):
+    """(status, content type, {(name, labels): value}, text) of one scrape."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            text = r.read().decode()
+            status, ctype = r.status, r.headers.get('Content-Type', '')
+    except urllib.error.HTTPError as e:
+        return e.code, '', {}, ''
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith('#'):
+            continue
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$', line)
+        if not m:
+            samples[('BAD', line)] = 0
+            continue
+        samples[(m.group(1), m.group(2) or '')] = float(m.group(3))
+    return status, ctype, samples, text
+
+
+def exposition_ok(text):
+    """Every sample's family has HELP and TYPE before its first sample."""
+    declared = {}
+    for line in text.splitlines():
+        if line.startswith('# HELP '):
+            declared.setdefault(line.split()[2], set()).add('HELP')
+        elif line.startswith('# TYPE '):
+            declared.setdefault(line.split()[2], set()).add('TYPE')
+        elif line:
+            name = re.match(r'^[a-zA-Z_:][a-zA-Z0-9_:]*', line).group(0)
+            base = re.sub(r'_(bucket|sum|count)$', '', name)
+            if declared.get(name) != {'HELP', 'TYPE'} and declared.get(base) != {'HELP', 'TYPE'}:
+                return False, line
+    return True, ''
+
+
 def sh(*cmd):
     return subprocess.run(list(cmd), capture_output=True, text=True)
 
@@ -107,6 +153,8 @@ def main():
     work = tempfile.mkdtemp(prefix='mr-ctl-')
     sock = os.path.join(work, 'run', 'ctl.sock')
     port = free_port()
+    http = free_tcp_port()
+    qlog = os.path.join(work, 'log', 'calls.jsonl')
     ns = f'mrctl-{pid}'
     tap = f'mrc{pid % 1000000}'
     have_ns = (os.geteuid() == 0 and sh('ip', 'netns', 'add', ns).returncode == 0)
@@ -116,6 +164,7 @@ def main():
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
                 f'ack-timeout = 1000\njournal =\nctl-socket = {sock}\n'
+                f'listen-http = 127.0.0.1:{http}\nquality-log = {qlog}\n'
                 f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n'
                 f'[tenant acme]\ninterfaces = media\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
@@ -332,12 +381,14 @@ def main():
         if traffic:
             a = dirs[0].get('stats') or {}
             b = dirs[1].get('stats') or {}
-            ok(a.get('packets') == 50 and a.get('lost') == 7 and
-               abs(a.get('loss_pct', 0) - 700 / (a.get('rtp_received', 0) + 7)) < 0.01 and a.get('learned') == f'{NET}.10:40000'
+            ok(a.get('packets') == 50 and a.get('lost', 0) >= 7 and a.get('rtp_received', 99) <= 50 and
+               abs(a.get('loss_pct', 0) - 100 * a['lost'] / (a['rtp_received'] + a['lost'])) < 0.01 and
+               a.get('learned') == f'{NET}.10:40000'
                and a.get('jitter_ms') is not None and a.get('payload_type') == 0,
                'call c1 --json: A sent 50, lost 7 (RFC 3550 A.3), learned .10:40000, jitter, PT 0', a)
-            ok(b.get('packets') == 30 and b.get('lost') == 0 and b.get('mos', 0) > a.get('mos', 5),
-               "call c1 --json: B's 30 packets, none lost, a better MOS than A's", b)
+            ok(b.get('packets') == 30 and b.get('lost', 99) < a.get('lost', 0) and
+               b.get('mos', 0) > a.get('mos', 5),
+               "call c1 --json: B's 30 packets, fewer lost, a better MOS than A's", b)
             ok(a.get('idle_ms') is not None and a['idle_ms'] < 60000, 'call c1 --json: last packet seen', a)
             ok('learned' not in out or f'{NET}.10:40000' in out, 'call c1: learned source shown', out)
         rc, out, err = cli('call', 'nosuch')
@@ -383,6 +434,47 @@ def main():
                f'flow {fid}: 50 packets, 50 x 172 bytes', f)
         rc, out, err = cli('flow', '99999')
         ok(rc == 1 and 'no flow with id 99999' in err, 'flow 99999: unknown id, exit 1', err)
+
+        # ---- the dataplane's rte_telemetry commands ----------------------------------------
+        tel = {}
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+                s.settimeout(10)
+                s.connect(f'/var/run/dpdk/{inst}/dpdk_telemetry.v2')
+                json.loads(s.recv(16384))
+                for cmd in ('/', '/mrelay/totals', '/mrelay/drops', '/mrelay/workers',
+                            f'/mrelay/flow,{fid}', '/mrelay/flow,99999'):
+                    s.send(cmd.encode())
+                    tel[cmd] = json.loads(s.recv(1 << 20)).get(cmd.split(',')[0])
+        except (OSError, ValueError) as e:
+            tel['error'] = str(e)
+        ok(all(c in (tel.get('/') or []) for c in ('/mrelay/totals', '/mrelay/drops',
+                                                    '/mrelay/workers', '/mrelay/flow')),
+           'telemetry: the /mrelay commands are registered', tel)
+        tt, td, tw, tf = (tel.get('/mrelay/totals'), tel.get('/mrelay/drops'),
+                          tel.get('/mrelay/workers'), tel.get(f'/mrelay/flow,{fid}'))
+        ok(isinstance(tt, dict) and isinstance(td, dict) and 'no_flow' in td and
+           tw is not None and isinstance(tf, dict),
+           'telemetry: totals, drops (by reason), workers, flow by id', tel)
+        if traffic:
+            ok(tf.get('packets') == 50 and tt.get('rx_packets', 0) >= 80,
+               f'telemetry: flow {fid} counted 50 packets, totals the received ones', tel)
+        ok(not tel.get('/mrelay/flow,99999'), 'telemetry: a flow id out of range has no data',
+           tel.get('/mrelay/flow,99999'))
+        dt = shutil.which('dpdk-telemetry.py')
+        if dt:
+            r = subprocess.run([dt, '-f', inst], input='/mrelay/totals\n', capture_output=True,
+                               text=True, timeout=30)
+            got = {}
+            try:
+                got = json.loads(r.stdout[r.stdout.index('{'):]) if '{' in r.stdout else {}
+            except ValueError:
+                m2 = re.search(r'\{.*\}', r.stdout, re.S)
+                got = json.loads(m2.group(0)) if m2 else {}
+            ok(r.returncode == 0 and isinstance(got.get('/mrelay/totals'), dict),
+               'dpdk-telemetry.py reads /mrelay/totals', r.stdout + r.stderr)
+        else:
+            skip('dpdk-telemetry.py reads /mrelay/totals', 'dpdk-telemetry.py not installed')
 
         # ---- totals, ports, shm views ----------------------------------------------------
         rc, d, err = cli_json('totals')
@@ -496,6 +588,80 @@ def main():
         else:
             skip('top in tmux', 'no tmux')
 
+        # ---- Prometheus /metrics ------------------------------------------------------------
+        url = f'http://127.0.0.1:{http}/metrics'
+        status, ctype, m, text = scrape(url)
+        good, bad = exposition_ok(text)
+        ok(status == 200 and ctype.startswith('text/plain; version=0.0.4'),
+           '/metrics: 200, text/plain; version=0.0.4', f'{status} {ctype}')
+        ok(good and not any(k[0] == 'BAD' for k in m), '/metrics: HELP and TYPE before every family, '
+           'every line a sample', bad + str([k for k in m if k[0] == 'BAD'][:5]))
+        ok(m.get(('mrelay_calls', '')) == 1 and m.get(('mrelay_flows', '')) == 4 and
+           m.get(('mrelay_dataplane_up', '')) == 1, '/metrics: 1 call, 4 flows, dataplane up', text[:1500])
+        ok(m.get(('mrelay_ng_requests_total', '{command="offer"}'), 0) >= 1 and
+           m.get(('mrelay_ng_requests_total', '{command="answer"}')) == 1 and
+           m.get(('mrelay_ng_errors_total', '{command="offer"}')) ==
+           m.get(('mrelay_ng_requests_total', '{command="offer"}'), 0) - 1 and
+           m.get(('mrelay_ng_errors_total', '{command="answer"}')) == 0,
+           '/metrics: ng requests and errors by command', text[:3000])
+        ok(m.get(('mrelay_ports_in_use', '{interface="media"}')) == 2,
+           '/metrics: ports in use per interface', text[:3000])
+        ok(('mrelay_drops_total', '{reason="no-flow",worker="0"}') in m and
+           ('mrelay_interface_rx_packets_total', '{interface="media"}') in m and
+           ('mrelay_interface_tx_bytes_total', '{interface="media"}') in m,
+           '/metrics: drops by reason and worker, packets and bytes per interface', text[:3000])
+        if traffic:
+            ok(m.get(('mrelay_interface_rx_packets_total', '{interface="media"}'), 0) >= 80,
+               '/metrics: the packets received on media', text[:3000])
+        ok(m.get(('mrelay_call_mos_count', '')) == 0, '/metrics: no ended call in the MOS histogram yet')
+        status, _, _, _ = scrape(f'http://127.0.0.1:{http}/nothing')
+        ok(status == 404, '/metrics: another path is 404', status)
+
+        # ---- delete: the ng reply and the quality record ----------------------------------
+        r = ng({'command': 'delete', 'call-id': 'c1', 'from-tag': 'ft'})
+        ssrc = r.get('SSRC', {})
+        ok(r.get('result') == 'ok' and 'totals' in r and 'tags' in r, 'delete', r)
+        if traffic:
+            a = ssrc.get(str(0x1111), {}).get('average MOS', {})
+            b = ssrc.get(str(0x2222), {}).get('average MOS', {})
+            ok(10 <= a.get('MOS', 0) < b.get('MOS', 0) <= 45 and a.get('packet loss', 0) >= 12 and
+               'jitter' in a and ssrc.get(str(0x1111), {}).get('tag') == 'ft',
+               "delete reply: SSRC -> average MOS (x10), jitter, packet loss for both parties' SSRCs",
+               ssrc)
+        lines = []
+        for _ in range(20):
+            if os.path.exists(qlog):
+                with open(qlog) as f:
+                    lines = [json.loads(l) for l in f if l.strip()]
+            if lines:
+                break
+            time.sleep(0.1)
+        q = lines[0] if lines else {}
+        ok(len(lines) == 1 and q.get('call_id') == 'c1' and q.get('reason') == 'delete' and
+           [x.get('tag') for x in q.get('legs', [])] == ['ft', 'tt'] and
+           0 <= q.get('duration_s', -1) < 120,
+           'quality-log: one JSON line for the call, both legs', lines)
+        if traffic:
+            la, lb = q['legs']
+            ok(la.get('packets') == 50 and la.get('lost', 0) >= 7 and lb.get('packets') == 30 and
+               lb.get('lost', 99) < la['lost'] and 1 <= la.get('mos', 0) < lb.get('mos', 0) <= 4.5 and
+               q.get('mos') == la.get('mos') and la.get('jitter_ms') is not None,
+               "quality-log: each leg's packets, loss, jitter and MOS; the call's MOS is the worse",
+               q)
+            a = ssrc.get(str(0x1111), {}).get('average MOS', {})
+            ok(a.get('MOS') == int(la.get('mos', 0) * 10 + 0.5),
+               'the delete reply and the quality record give the same MOS', f'{a} {la}')
+            status, _, m, text = scrape(url)
+            ok(m.get(('mrelay_call_mos_count', '')) == 2 and m.get(('mrelay_calls', '')) == 0 and
+               m.get(('mrelay_call_mos_bucket', '{le="+Inf"}')) == 2 and
+               m.get(('mrelay_call_loss_percent_count', '')) == 2 and
+               m.get(('mrelay_call_jitter_ms_count', '')) == 2 and
+               m.get(('mrelay_call_mos_bucket', '{le="1"}')) == 0,
+               '/metrics: the ended call in the MOS, loss and jitter histograms (one per party)',
+               text[-2500:])
+        rc, out, err = cli('calls')
+        ok(rc == 0 and out.rstrip().endswith('0 calls'), 'calls: none left', out + err)
+
         # ---- the dataplane goes away, then control ----------------------------------------
         dp.send_signal(signal.SIGTERM)
         dp.wait(timeout=20)
@@ -507,9 +673,8 @@ def main():
             if rc == 1:
                 break
             time.sleep(0.1)
-        ok(rc == 1 and 'mrelay-dataplane' in err and 'c1' in out,
-           'dataplane stopped: calls still lists the call from control, says the dataplane is down, '
-           'exit 1', f'{rc} {out} {err}')
+        ok(rc == 1 and 'mrelay-dataplane' in err and 'is down' in err,
+           'dataplane stopped: calls says the dataplane is down, exit 1', f'{rc} {out} {err}')
         ctl.send_signal(signal.SIGTERM)
         ok(ctl.wait(timeout=10) == 0, 'control exits 0 on SIGTERM')
         ok(not os.path.exists(sock), 'control removed its socket')
