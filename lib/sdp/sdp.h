@@ -57,6 +57,26 @@ static inline bool mr_sdp_attr_is_ice(const struct mr_sdp_attr *a)
 	return a->kind >= MR_SDP_ATTR_ICE_UFRAG && a->kind <= MR_SDP_ATTR_ICE_LAST;
 }
 
+/* SRTP protos: RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVP, UDP/TLS/RTP/SAVPF. */
+static inline bool mr_sdp_proto_is_srtp(enum mr_sdp_proto p)
+{
+	return p == MR_SDP_PROTO_RTP_SAVP || p == MR_SDP_PROTO_RTP_SAVPF ||
+	       p == MR_SDP_PROTO_UDP_TLS_RTP_SAVP || p == MR_SDP_PROTO_UDP_TLS_RTP_SAVPF;
+}
+
+/* DTLS-SRTP protos (UDP/TLS/RTP/SAVP[F]). */
+static inline bool mr_sdp_proto_is_dtls(enum mr_sdp_proto p)
+{
+	return p == MR_SDP_PROTO_UDP_TLS_RTP_SAVP || p == MR_SDP_PROTO_UDP_TLS_RTP_SAVPF;
+}
+
+/* RTCP feedback profiles (RFC 4585): ...AVPF and ...SAVPF. */
+static inline bool mr_sdp_proto_is_avpf(enum mr_sdp_proto p)
+{
+	return p == MR_SDP_PROTO_RTP_AVPF || p == MR_SDP_PROTO_RTP_SAVPF ||
+	       p == MR_SDP_PROTO_UDP_TLS_RTP_SAVPF;
+}
+
 /* "sendrecv", "sendonly", "recvonly", "inactive", or "" for UNSET/unknown. */
 const char *mr_sdp_dir_name(enum mr_sdp_dir dir);
 

@@ -1211,6 +1211,41 @@ END_TEST
 
 static void register_tests_writer(TCase *tc);
 
+START_TEST(proto_kinds)
+{
+	static const struct {
+		const char *proto;
+		enum mr_sdp_proto kind;
+		bool srtp, dtls, avpf;
+	} t[] = {
+		{ "RTP/AVP", MR_SDP_PROTO_RTP_AVP, false, false, false },
+		{ "rtp/avp", MR_SDP_PROTO_RTP_AVP, false, false, false },
+		{ "RTP/AVPF", MR_SDP_PROTO_RTP_AVPF, false, false, true },
+		{ "RTP/SAVP", MR_SDP_PROTO_RTP_SAVP, true, false, false },
+		{ "RTP/SAVPF", MR_SDP_PROTO_RTP_SAVPF, true, false, true },
+		{ "UDP/TLS/RTP/SAVP", MR_SDP_PROTO_UDP_TLS_RTP_SAVP, true, true, false },
+		{ "UDP/TLS/RTP/SAVPF", MR_SDP_PROTO_UDP_TLS_RTP_SAVPF, true, true, true },
+		{ "TCP/RTP/AVP", MR_SDP_PROTO_RTP_OTHER, false, false, false },
+		{ "RTP/XYZ", MR_SDP_PROTO_RTP_OTHER, false, false, false },
+		{ "udptl", MR_SDP_PROTO_OTHER, false, false, false },
+		{ "UDP/DTLS/SCTP", MR_SDP_PROTO_OTHER, false, false, false },
+		{ "XRTP/AVP", MR_SDP_PROTO_OTHER, false, false, false },
+		{ "UDP/RTPX", MR_SDP_PROTO_OTHER, false, false, false },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < MR_ARRAY_SIZE(t); i++) {
+		snprintf(buf, sizeof(buf), HDR "m=audio 1 %s 0\r\n", t[i].proto);
+		parse_ok(buf);
+		ck_assert_msg(sdp.media[0].proto_kind == t[i].kind, "%s", t[i].proto);
+		ck_assert(sdp.media[0].is_rtp == (t[i].kind != MR_SDP_PROTO_OTHER));
+		ck_assert(mr_sdp_proto_is_srtp(sdp.media[0].proto_kind) == t[i].srtp);
+		ck_assert(mr_sdp_proto_is_dtls(sdp.media[0].proto_kind) == t[i].dtls);
+		ck_assert(mr_sdp_proto_is_avpf(sdp.media[0].proto_kind) == t[i].avpf);
+	}
+}
+END_TEST
+
 Suite *sdp_suite(void);
 Suite *sdp_suite(void)
 {
@@ -1225,6 +1260,7 @@ Suite *sdp_suite(void)
 	tcase_add_test(tc, parse_v6);
 	tcase_add_test(tc, parse_hold);
 	tcase_add_test(tc, parse_variants);
+	tcase_add_test(tc, proto_kinds);
 	suite_add_tcase(s, tc);
 	tcase_add_test(bad, bad_structure);
 	tcase_add_test(bad, bad_bytes);
