@@ -76,7 +76,7 @@ rungen() {
 }
 
 # 1. A clean run: every frame comes back and verifies.
-rungen clean -m macswap -n 100 -r 20000 -d 2
+rungen clean -m macswap -n 100 -r 5000 --drain-ms 3000 -d 2
 tx=$(field "$line" tx); rx=$(field "$line" rx)
 check "clean run: frames sent (tx=${tx:-none})" [ "${tx:-0}" -gt 0 ]
 check "clean run: every frame verified (rx=${rx:-none})" [ -n "$rx" ] && [ "$rx" = "$tx" ]
@@ -90,7 +90,7 @@ check "clean run: warm-up answered by every flow" \
   grep -q '^mrgen trial phase=warmup .* rx=100 .*pass=1' "$tmp/clean.log"
 
 # 2. Frames built but not sent: lost must equal exactly those.
-rungen drop -m macswap -n 100 -r 20000 -d 1 --fault-drop 997
+rungen drop -m macswap -n 100 -r 5000 --drain-ms 3000 -d 1 --fault-drop 997
 inj=$(field "$line" inj_drop); lost=$(field "$line" lost)
 check "drop run: frames withheld (inj_drop=${inj:-none})" [ "${inj:-0}" -gt 0 ]
 check "drop run: lost == withheld (lost=${lost:-none})" [ -n "$lost" ] && [ "$lost" = "$inj" ]
@@ -99,7 +99,7 @@ check "drop run: nothing reported corrupt" [ "$(field "$line" corrupt)" = 0 ]
 check "drop run: exit status says the trial failed" [ $rc -eq 3 ]
 
 # 3. A payload byte flipped after the CRC (UDP checksum still right).
-rungen corrupt -m macswap -n 100 -r 20000 -d 1 --fault-corrupt 1009
+rungen corrupt -m macswap -n 100 -r 5000 --drain-ms 3000 -d 1 --fault-corrupt 1009
 inj=$(field "$line" inj_corrupt); cor=$(field "$line" corrupt)
 check "corrupt run: payloads corrupted (inj_corrupt=${inj:-none})" [ "${inj:-0}" -gt 0 ]
 check "corrupt run: corrupt == injected (corrupt=${cor:-none})" [ -n "$cor" ] && [ "$cor" = "$inj" ]
@@ -108,7 +108,7 @@ check "corrupt run: exit status says the trial failed" [ $rc -eq 3 ]
 
 # 4. Frames of the right payload on the wrong addresses: macswap returns
 # them towards the relay's addresses, which relay mode must reject.
-rungen wrongflow -m relay --dut-mac 02:00:00:00:00:01 --no-warmup -n 100 -r 20000 -d 1
+rungen wrongflow -m relay --dut-mac 02:00:00:00:00:01 --no-warmup -n 100 -r 5000 --drain-ms 3000 -d 1
 tx=$(field "$line" tx); mis=$(field "$line" misdirected)
 check "relay mode over macswap: every frame misdirected (${mis:-none} of ${tx:-none})" \
   [ -n "$mis" ] && [ "$mis" = "$tx" ] && [ "$tx" -gt 0 ]
@@ -153,7 +153,7 @@ INI
   } >"$tmp/flows.txt"
   "$flowctl" -i "$inst" -w 20000 -f "$tmp/flows.txt" >"$tmp/flowctl.log" 2>&1
   check "100 flows programmed and acked" [ $? -eq 0 ]
-  rungen relay -m relay -n 100 -r 20000 -d 2
+  rungen relay -m relay -n 100 -r 5000 --drain-ms 3000 -d 2
   tx=$(field "$line" tx); rx=$(field "$line" rx)
   check "relay run: frames sent (tx=${tx:-none})" [ "${tx:-0}" -gt 0 ]
   check "relay run: every frame relayed and verified (rx=${rx:-none})" [ -n "$rx" ] && [ "$rx" = "$tx" ]

@@ -659,7 +659,7 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 			if (c->rx_ok + c->corrupt + c->hdr_err + c->misdirected >= c->tx - c->inj_drop)
 				break;
 			now = rte_rdtsc();
-			hard_end = t_tx_end + 2 * hz;
+			hard_end = t_tx_end + (2 * drain > 2 * hz ? 2 * drain : 2 * hz);
 			if ((now - (last_rx > t_tx_end ? last_rx : t_tx_end) > drain) || now > hard_end)
 				break;
 		}
@@ -1003,10 +1003,10 @@ static int port_init(struct gen *g)
 		rc = rte_eth_tx_queue_setup(g->port, 0, nb_txd, rte_eth_dev_socket_id(g->port),
 					    NULL);
 	/* A memif client fails to start while the server still tears down its
-	 * previous connection (or is not up yet): retry for ten seconds. */
+	 * previous connection (or is not up yet): retry for 30 seconds. */
 	for (int i = 0; rc == 0 && !stop_now; i++) {
 		rc = rte_eth_dev_start(g->port);
-		if (rc == 0 || i == 50)
+		if (rc == 0 || i == 150)
 			break;
 		rc = 0;
 		rte_delay_ms(200);
