@@ -49,25 +49,38 @@ eal_common=(--no-huge --no-shconf -m 256 --no-pci --log-level=pmd.net.memif:erro
 memif="socket=$sock,socket-abstract=no,rsize=14"
 
 # testpmd reads stdin until EOF after starting: keep it open with a fifo.
-mkfifo "$tmp/stdin"
-taskset -c $cpu_dut stdbuf -oL "$testpmd" --lcores "0@$cpu_dut,1@$cpu_dut" --file-prefix "${tag}tp" \
-  "${eal_common[@]}" --vdev "net_memif0,role=server,$memif" -- \
-  --forward-mode=macswap --nb-cores=1 --total-num-mbufs=16384 --disable-link-check \
-  <"$tmp/stdin" >"$tmp/testpmd.log" 2>&1 &
-tp_pid=$!
-exec 9>"$tmp/stdin"
-# Forwarding has started once testpmd asks for the key that stops it.
-for _ in $(seq 300); do grep -q 'Press enter to exit' "$tmp/testpmd.log" && break; sleep 0.1; done
-check "testpmd macswap forwards on the memif socket" test -S "$sock"
+# A fresh testpmd for every generator run: a memif server sometimes stops
+# accepting after its client left.
+tp_start() {
+  rm -f "$sock" "$tmp/stdin"
+  mkfifo "$tmp/stdin"
+  taskset -c $cpu_dut stdbuf -oL "$testpmd" --lcores "0@$cpu_dut,1@$cpu_dut" --file-prefix "${tag}tp$k" \
+    "${eal_common[@]}" --vdev "net_memif0,role=server,$memif" -- \
+    --forward-mode=macswap --nb-cores=1 --total-num-mbufs=16384 --disable-link-check \
+    <"$tmp/stdin" >"$tmp/testpmd$k.log" 2>&1 &
+  tp_pid=$!
+  exec 9>"$tmp/stdin"
+  # Forwarding has started once testpmd asks for the key that stops it.
+  for _ in $(seq 300); do grep -q 'Press enter to exit' "$tmp/testpmd$k.log" && return 0; sleep 0.1; done
+  return 1
+}
+tp_stop() {
+  exec 9>&-
+  wait "$tp_pid" 2>/dev/null; tp_pid=
+}
 
 # rungen NAME GEN-ARGS...: one generator run; its trial line in $line.
 k=0
 rungen() {
   local name=$1; shift
   k=$((k+1))
+  if [ "$name" != relay ]; then
+    tp_start || echo "# testpmd for $name did not start"
+  fi
   taskset -c $cpu_gen timeout 60 "$gen" "$@" -- -l $cpu_gen --file-prefix "${tag}g$k" \
     "${eal_common[@]}" --vdev "net_memif0,role=client,$memif" >"$tmp/$name.log" 2>&1
   rc=$?
+  [ "$name" != relay ] && tp_stop
   line=$(grep '^mrgen trial phase=trial' "$tmp/$name.log" | tail -n1)
   if [ -z "$line" ]; then
     echo "# $name: no trial line (exit $rc); log follows"
@@ -113,9 +126,6 @@ tx=$(field "$line" tx); mis=$(field "$line" misdirected)
 check "relay mode over macswap: every frame misdirected (${mis:-none} of ${tx:-none})" \
   [ -n "$mis" ] && [ "$mis" = "$tx" ] && [ "$tx" -gt 0 ]
 
-# EOF on its stdin stops testpmd.
-exec 9>&-
-wait "$tp_pid" 2>/dev/null; tp_pid=
 
 
 # 5. The relay: mrelay-dataplane as the memif server, 100 flows programmed
