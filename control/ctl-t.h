@@ -134,6 +134,7 @@ enum {
 	CTL_REQ_F_MUX_ACCEPT = 1u << 10,
 	CTL_REQ_F_MUX_DEMUX = 1u << 11,
 	CTL_REQ_F_MUX_REQUIRE = 1u << 12,
+	CTL_REQ_F_ALWAYS_TRANSCODE = 1u << 13,
 };
 
 /* One decoded ng request: slices point into the datagram. */
@@ -150,6 +151,7 @@ struct ctl_req {
 	int64_t delete_delay;		/* seconds; -1 = the configured one */
 	int64_t limit;			/* list */
 	struct mr_sdes_opts sdes;	/* the "SDES" list and SDES-* flags */
+	struct ctl_codec_opts codec;	/* "codec", "ptime", "ptime-reverse", always-transcode */
 	char warning[256];
 };
 

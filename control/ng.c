@@ -19,6 +19,7 @@
 #include "sdes/sdes.h"
 #include "config/config.h"
 
+#include "codec.h"
 #include "ctl.h"
 #include "session.h"
 
@@ -205,6 +206,7 @@ static const struct {
 	{ "port-latching", CTL_REQ_F_PORT_LATCHING },
 	{ "replace-origin", CTL_REQ_F_REPLACE_ORIGIN },
 	{ "replace-session-connection", CTL_REQ_F_REPLACE_SESS_CONN },
+	{ "always-transcode", CTL_REQ_F_ALWAYS_TRANSCODE },
 	/* Accepted, nothing to do here. */
 	{ "loop-protect", 0 },
 	{ "no-redis-update", 0 },
@@ -465,6 +467,8 @@ static int parse_req(struct ctl *c, struct ctl_req *r, const char **why)
 	if ((n = mr_bencode_dict_get(r->doc, r->root, "rtcp-mux")) && (rc = opt_rtcp_mux(r, n, why)) < 0)
 		return rc;
 	if ((n = mr_bencode_dict_get(r->doc, r->root, "SDES")) && (rc = opt_sdes(r, n, why)) < 0)
+		return rc;
+	if ((rc = ctl_codec_req_parse(r, why)) < 0)
 		return rc;
 	if ((n = mr_bencode_dict_get(r->doc, r->root, "ICE"))) {
 		if (mr_bencode_node_str(n, &s) < 0)

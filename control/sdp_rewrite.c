@@ -10,6 +10,7 @@
 
 #include "sdp/sdp.h"
 
+#include "codec.h"
 #include "ctl.h"
 #include "session.h"
 
@@ -155,6 +156,7 @@ int ctl_sdp_rewrite(const struct ctl *c, const struct ctl_call *call, const stru
 		if (r->transport.len && m->is_rtp && !mr_str_eq(m->proto, r->transport))
 			em->proto = r->transport;
 		ctl_sdes_apply(i, em);
+		ctl_codec_apply(i, em);
 	}
 	rc = mr_sdp_write(sdp, &ed, out, cap, out_len, why);
 	if (rc == -ENOSPC)

@@ -18,6 +18,8 @@
 #include "common/mr_addr.h"
 #include "sdes/sdes-t.h"
 
+#include "codec-t.h"
+
 #define CTL_MAX_TAG 256		/* call-id, from-tag, to-tag, label */
 #define CTL_MAX_BRANCHES 8	/* forked answers kept per call */
 
@@ -79,6 +81,7 @@ struct ctl_stream {
 	bool is_rtp;
 	bool mux;			/* both parties multiplex RTCP */
 	struct ctl_srtp srtp;
+	struct ctl_xc xc;		/* codec negotiation (control/codec.c) */
 };
 
 struct ctl_branch {
@@ -107,6 +110,8 @@ struct ctl_call {
 	uint16_t n_branches;		/* > 0 only once a second to-tag answered */
 	uint16_t active_branch;
 	struct ctl_branch *branches[CTL_MAX_BRANCHES];
+	uint64_t n_dtmf;		/* digits reported by the dataplane */
+	char dtmf[CTL_DTMF_KEEP + 1];	/* the last ones */
 };
 
 /* Who owns a flow id (idle and learned events name flow ids). */

@@ -14,6 +14,7 @@
 #include "bencode/bencode.h"
 #include "sdp/sdp.h"
 
+#include "codec.h"
 #include "ctl.h"
 #include "metrics.h"
 #include "session.h"
@@ -245,6 +246,7 @@ static void build_spec(const struct ctl *c, const struct ctl_call *call, unsigne
 	sp->clock_rate = st->clock_rate;
 	sp->call_hash = call->call_hash;
 	ctl_sdes_spec(st, s, sp);
+	ctl_codec_spec(st, s, k, sp);
 }
 
 static void batch_add(struct batch *b, uint16_t type, const struct ctl *c,
@@ -945,6 +947,8 @@ static int offer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			goto fail_streams;
 		}
 		rc = ctl_sdes_offer(st, sdp, i, (unsigned)o, r, why);
+		if (rc == 0)
+			rc = ctl_codec_offer(st, sdp, i, (unsigned)o, r, why);
 		if (rc < 0)
 			goto fail_streams;
 		mr_str_copy(m->type, st->type, sizeof(st->type));
@@ -997,6 +1001,7 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 	int rc;
 
 	ctl_sdes_begin();
+	ctl_codec_begin();
 	rc = offer_do(c, r, out, cap, out_len, why);
 	ctl_sdes_end();
 	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
@@ -1133,6 +1138,8 @@ static int answer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		if (rc < 0)
 			goto fail;
 		rc = ctl_sdes_answer(st, sdp, i, (unsigned)a, r, why);
+		if (rc == 0)
+			rc = ctl_codec_answer(st, sdp, i, (unsigned)a, r, why);
 		if (rc < 0)
 			goto fail;
 		if (!st->remote[a].disabled && !st->remote[a].hold &&
@@ -1165,6 +1172,7 @@ int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 	int rc;
 
 	ctl_sdes_begin();
+	ctl_codec_begin();
 	rc = answer_do(c, r, out, cap, out_len, why);
 	ctl_sdes_end();
 	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
@@ -1262,6 +1270,7 @@ int ctl_sess_query(struct ctl *c, struct ctl_req *r, struct mr_bencode_enc *e, c
 		return -ENOENT;
 	}
 	ctl_stats_call(c, call, e);
+	ctl_codec_query(call, e);
 	return 0;
 }
 
@@ -1314,6 +1323,10 @@ void ctl_sess_event(struct ctl *c, const struct mr_msg *m)
 	struct ctl_flowref *fr;
 	uint32_t id;
 
+	if (m->hdr.type == MR_EVT_DTMF) {
+		ctl_codec_dtmf(c, m);
+		return;
+	}
 	if (m->hdr.type == MR_EVT_FLOW_IDLE)
 		id = m->u.idle.flow_id;
 	else if (m->hdr.type == MR_EVT_FLOW_LEARNED)

@@ -259,6 +259,17 @@ struct mr_sdp_edit_media {
 	const struct mr_str *add_attrs;
 	unsigned n_add_attrs;
 	/*
+	 * fmts: a new format list for the m= line ("0 8 101"); empty: keep.
+	 * The rtpmap, fmtp and rtcp-fb lines of payload types it no longer
+	 * lists are removed. fmt_attrs (without "a="): written after the
+	 * section's last rtpmap or fmtp line of the input (at the section's
+	 * end when it has none), e.g. the rtpmap of an added codec.
+	 */
+	struct mr_str fmts;
+	const struct mr_str *fmt_attrs;
+	unsigned n_fmt_attrs;
+	uint16_t ptime;			/* a=ptime:<ms> in place of the section's, or added; 0: keep */
+	/*
 	 * Remove every attribute of these kinds (MR_SDP_ATTR_BIT(...) ORed;
 	 * the OTHER bit is ignored): e.g. fingerprint and setup when DTLS-SRTP
 	 * is terminated here. Lines written by set_rtcp, dir and

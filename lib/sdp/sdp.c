@@ -217,6 +217,9 @@ static int parse_media(struct mr_str rest, struct mr_sdp_media *m, const char **
 		f->rtpmap = MR_SDP_NONE;
 		f->fmtp = MR_SDP_NONE;
 		f->channels = 1;
+		f->clock_rate = 0;		/* entries are reused: nothing of a previous parse stays */
+		f->encoding = MR_STR_NULL;
+		f->params = MR_STR_NULL;
 		if (m->is_rtp) {
 			rc = to_u32(tok, 127, &v);
 			if (rc == -ERANGE)

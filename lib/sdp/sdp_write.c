@@ -231,7 +231,72 @@ static bool edit_media_is_empty(const struct mr_sdp_edit_media *em)
 	       !em->set_rtcp && em->rtcp_addr.len == 0 && !em->drop_rtcp &&
 	       !em->add_rtcp_mux && !em->drop_rtcp_mux && !em->drop_ice &&
 	       em->dir == MR_SDP_DIR_UNSET && !em->replace_crypto &&
-	       em->n_crypto_lines == 0 && em->n_add_attrs == 0 && em->drop_kinds == 0;
+	       em->n_crypto_lines == 0 && em->n_add_attrs == 0 && em->drop_kinds == 0 &&
+	       em->fmts.len == 0 && em->n_fmt_attrs == 0 && em->ptime == 0;
+}
+
+/* A format list: tokens of visible characters separated by single spaces. */
+static bool fmts_ok(struct mr_str s)
+{
+	if (s.len == 0)
+		return true;
+	if (s.p[0] == ' ' || s.p[s.len - 1] == ' ')
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char ch = (unsigned char)s.p[i];
+
+		if (ch == ' ' ? s.p[i + 1] == ' ' : (ch < 0x21 || ch > 0x7e))
+			return false;
+	}
+	return true;
+}
+
+/* The first token of an attribute value ("96 opus/48000/2" -> "96"). */
+static struct mr_str first_token(struct mr_str v)
+{
+	size_t n = 0;
+
+	while (n < v.len && v.p[n] != ' ' && v.p[n] != '\t')
+		n++;
+	return mr_str_make(v.p, n);
+}
+
+static bool fmts_has(struct mr_str list, struct mr_str tok)
+{
+	size_t i = 0;
+
+	while (i < list.len) {
+		size_t j = i;
+
+		while (j < list.len && list.p[j] != ' ')
+			j++;
+		if (j - i == tok.len && memcmp(list.p + i, tok.p, tok.len) == 0)
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/* With a new format list: an rtpmap, fmtp or rtcp-fb line of a format left out. */
+static bool fmt_gone(const struct mr_sdp_edit_media *em, const struct mr_sdp_attr *a)
+{
+	struct mr_str t;
+
+	if (em->fmts.len == 0 || (a->kind != MR_SDP_ATTR_RTPMAP && a->kind != MR_SDP_ATTR_FMTP &&
+				  a->kind != MR_SDP_ATTR_RTCP_FB))
+		return false;
+	t = first_token(a->value);
+	if (a->kind == MR_SDP_ATTR_RTCP_FB && t.len == 1 && t.p[0] == '*')
+		return false;
+	return !fmts_has(em->fmts, t);
+}
+
+static void write_ptime_line(struct out *o, uint8_t eol, uint16_t ptime)
+{
+	begin_line(o);
+	put_cstr(o, "a=ptime:");
+	put_u32(o, ptime);
+	end_line(o, eol);
 }
 
 static int check_edit(const struct mr_sdp *sdp, const struct mr_sdp_edit *e, const char **why)
@@ -261,7 +326,8 @@ static int check_edit(const struct mr_sdp *sdp, const struct mr_sdp_edit *e, con
 		if (!good_token(em->proto) || em->dir > MR_SDP_DIR_INACTIVE ||
 		    (em->add_rtcp_mux && em->drop_rtcp_mux) ||
 		    !clean_list(em->crypto_lines, em->n_crypto_lines) ||
-		    !clean_list(em->add_attrs, em->n_add_attrs))
+		    !clean_list(em->add_attrs, em->n_add_attrs) ||
+		    !clean_list(em->fmt_attrs, em->n_fmt_attrs) || !fmts_ok(em->fmts))
 			goto bad;
 	}
 	return 0;
@@ -360,8 +426,8 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 	const struct mr_sdp_media *m = &sdp->media[k];
 	const struct mr_sdp_edit_media *em = &e->media[k];
 	uint8_t eol = section_eol(sdp, m->line);
-	uint16_t c_at = MR_SDP_NONE;
-	bool crypto_done = false;
+	uint16_t c_at = MR_SDP_NONE, fmt_at = MR_SDP_NONE;
+	bool crypto_done = false, ptime_done = false;
 
 	o->eol = eol;
 	if (!m->conn.present && media_needs_conn(sdp, e, em)) {
@@ -370,13 +436,23 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 		if (c_at < m->line_end && sdp->lines[c_at].type == 'i')
 			c_at++;
 	}
+	for (uint16_t i = m->line; em->n_fmt_attrs && i < m->line_end; i++) {
+		const struct mr_sdp_line *l = &sdp->lines[i];
+
+		if (l->attr != MR_SDP_NONE && (sdp->attrs[l->attr].kind == MR_SDP_ATTR_RTPMAP ||
+					       sdp->attrs[l->attr].kind == MR_SDP_ATTR_FMTP))
+			fmt_at = i;
+	}
 	for (uint16_t i = m->line; i < m->line_end; i++) {
 		const struct mr_sdp_line *l = &sdp->lines[i];
 		const struct mr_sdp_attr *a = l->attr != MR_SDP_NONE ? &sdp->attrs[l->attr] : NULL;
 
+		if (i > m->line && i - 1 == fmt_at)
+			write_attrs(o, sdp->lines[fmt_at].eol == MR_SDP_EOL_NONE ? eol
+						: sdp->lines[fmt_at].eol, em->fmt_attrs, em->n_fmt_attrs);
 		if (i == c_at)
 			write_conn_line(o, eol, em->conn_af, em->conn_addr);
-		if (i == m->line && (em->set_port || em->proto.len)) {
+		if (i == m->line && (em->set_port || em->proto.len || em->fmts.len)) {
 			struct mr_str line = line_str(sdp, l);
 
 			begin_line(o);
@@ -387,7 +463,12 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 				put_str(o, m->port_str);
 			put_str(o, span(m->port_str.p + m->port_str.len, m->proto.p));
 			put_str(o, em->proto.len ? em->proto : m->proto);
-			put_str(o, span(m->proto.p + m->proto.len, line.p + line.len));
+			if (em->fmts.len) {
+				put_cstr(o, " ");
+				put_str(o, em->fmts);
+			} else {
+				put_str(o, span(m->proto.p + m->proto.len, line.p + line.len));
+			}
 			end_line(o, l->eol);
 			continue;
 		}
@@ -412,6 +493,14 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 				write_dir_line(o, l->eol, em->dir);
 				continue;
 			}
+			if (a->kind == MR_SDP_ATTR_PTIME && em->ptime) {
+				if (!ptime_done)
+					write_ptime_line(o, l->eol, em->ptime);
+				ptime_done = true;
+				continue;
+			}
+			if (fmt_gone(em, a))
+				continue;
 			if (a->kind == MR_SDP_ATTR_CRYPTO && em->replace_crypto) {
 				if (!crypto_done)
 					write_attrs(o, l->eol, em->crypto_lines, em->n_crypto_lines);
@@ -428,8 +517,12 @@ static void write_media(struct out *o, const struct mr_sdp *sdp, const struct mr
 		put_str(o, line_str(sdp, l));
 		end_line(o, l->eol);
 	}
+	if (fmt_at == m->line_end - 1 || (em->n_fmt_attrs && fmt_at == MR_SDP_NONE))
+		write_attrs(o, eol, em->fmt_attrs, em->n_fmt_attrs);
 	if (c_at == m->line_end)
 		write_conn_line(o, eol, em->conn_af, em->conn_addr);
+	if (em->ptime && !ptime_done)
+		write_ptime_line(o, eol, em->ptime);
 	if (em->set_rtcp && !m->has_rtcp)
 		write_rtcp_line(o, eol, em);
 	if (em->add_rtcp_mux && !m->rtcp_mux)
