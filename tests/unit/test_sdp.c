@@ -1005,6 +1005,48 @@ START_TEST(write_unterminated)
 }
 END_TEST
 
+/* A new format list: maps of formats left out go, added maps follow the last one kept. */
+START_TEST(write_formats)
+{
+	static const struct mr_str add[] = { S("rtpmap:96 opus/48000/2"), S("fmtp:96 useinbandfec=1") };
+	struct mr_sdp_edit e = { .media[0] = { .fmts = S("0 96"), .fmt_attrs = add, .n_fmt_attrs = 2,
+					       .ptime = 30 } };
+	size_t n = 0;
+
+	parse_ok("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		 "m=audio 1000 RTP/AVPF 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+		 "a=rtcp-fb:8 nack\r\na=rtcp-fb:* nack\r\na=rtpmap:101 telephone-event/8000\r\n"
+		 "a=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n");
+	assert_write(&e, "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		     "m=audio 1000 RTP/AVPF 0 96\r\na=rtpmap:0 PCMU/8000\r\na=rtcp-fb:* nack\r\n"
+		     "a=rtpmap:96 opus/48000/2\r\na=fmtp:96 useinbandfec=1\r\n"
+		     "a=ptime:30\r\na=sendrecv\r\n");
+	/* The last map is the unterminated last line; no a=ptime to replace: one is added. */
+	parse_ok("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+		 "m=audio 1000 RTP/AVP 0 8\na=rtpmap:8 PCMA/8000");
+	assert_write(&e, "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+		     "m=audio 1000 RTP/AVP 0 96\na=rtpmap:96 opus/48000/2\na=fmtp:96 useinbandfec=1\n"
+		     "a=ptime:30\n");
+	/* No map at all: added at the section's end. */
+	parse_ok("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		 "m=audio 1000 RTP/AVP 0\r\na=sendrecv\r\n");
+	/* A format without rtpmap keeps nothing of the previous parse's. */
+	ck_assert_uint_eq(sdp.media[0].fmt[0].encoding.len, 0);
+	ck_assert_uint_eq(sdp.media[0].fmt[0].clock_rate, 0);
+	e.media[0].ptime = 0;
+	assert_write(&e, "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		     "m=audio 1000 RTP/AVP 0 96\r\na=sendrecv\r\na=rtpmap:96 opus/48000/2\r\n"
+		     "a=fmtp:96 useinbandfec=1\r\n");
+	/* Malformed lists are refused. */
+	e.media[0].fmts = MR_STR_LIT("0  96");
+	ck_assert_int_eq(mr_sdp_write(&sdp, &e, outbuf, sizeof(outbuf), &n, NULL), -EINVAL);
+	e.media[0].fmts = MR_STR_LIT("0 96 ");
+	ck_assert_int_eq(mr_sdp_write(&sdp, &e, outbuf, sizeof(outbuf), &n, NULL), -EINVAL);
+	e.media[0].fmts = MR_STR_LIT("0\r\n96");
+	ck_assert_int_eq(mr_sdp_write(&sdp, &e, outbuf, sizeof(outbuf), &n, NULL), -EINVAL);
+}
+END_TEST
+
 START_TEST(write_crypto_and_rtcp)
 {
 	static const char in[] = HDR "m=audio 1000 RTP/SAVP 0\r\n"
@@ -1426,6 +1468,7 @@ static void register_tests_writer(TCase *tc)
 	tcase_add_test(tc, write_v6_per_media_conn);
 	tcase_add_test(tc, write_direction);
 	tcase_add_test(tc, write_unterminated);
+	tcase_add_test(tc, write_formats);
 	tcase_add_test(tc, write_crypto_and_rtcp);
 	tcase_add_test(tc, write_fields);
 	tcase_add_test(tc, write_nospace);

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Transcoding negotiated by the real mrelay-control and done by the real
+mrelay-dataplane, in a network namespace of the test's own (unshare): the
+dataplane's port is a net_tap whose kernel side holds the caller's and the
+callee's addresses. The caller offers PCMU + telephone-event with
+codec transcode=opus; the callee answers Opus only. PCMU RTP sent by the
+caller must reach the callee as Opus (its payload type, its own SSRC, Opus
+sized payloads); an RFC 4733 digit must reach the callee on its
+telephone-event payload type and show in `query`. TAP on stdout.
+
+  test_transcode.py MRELAY-DATAPLANE MRELAY-CONTROL
+"""
+import audioop
+import math
+import os
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ngcli import bdecode, bencode  # noqa: E402
+
+n = 0
+failed = 0
+
+
+def ok(cond, desc, diag=None):
+    global n, failed
+    n += 1
+    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
+    if not cond:
+        failed += 1
+        for line in str(diag or '').splitlines()[-30:]:
+            print('# ' + line, flush=True)
+    return cond
+
+
+def skip_all(why):
+    print(f'1..0 # SKIP {why}', flush=True)
+    sys.exit(0)
+
+
+class Ng:
+    def __init__(self, port):
+        self.addr = ('127.0.0.1', port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(3.0)
+        self.seq = 0
+
+    def __call__(self, msg):
+        self.seq += 1
+        cookie = f'xc{os.getpid()}_{self.seq}'.encode()
+        self.sock.sendto(cookie + b' ' + bencode(msg), self.addr)
+        try:
+            while True:
+                data, _ = self.sock.recvfrom(65535)
+                if data.startswith(cookie + b' '):
+                    return bdecode(data.partition(b' ')[2])
+        except socket.timeout:
+            return {'result': 'timeout'}
+
+
+def sval(v):
+    return v.decode() if isinstance(v, bytes) else v
+
+
+NET = '198.18.0'
+A_IP, B_IP, RELAY_IP = f'{NET}.10', f'{NET}.20', f'{NET}.1'
+SDP_A = ('v=0\r\no=alice 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n'
+         'm=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n'
+         'a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n').format(ip=A_IP)
+SDP_B = ('v=0\r\no=bob 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n'
+         'm=audio 50000 RTP/AVP 96 97\r\na=rtpmap:96 opus/48000/2\r\n'
+         'a=fmtp:96 maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n'
+         'a=rtpmap:97 telephone-event/48000\r\na=fmtp:97 0-15\r\na=sendrecv\r\n').format(ip=B_IP)
+SSRC_A = 0x11223344
+
+
+def m_port(sdp):
+    for line in sdp.split('\r\n'):
+        if line.startswith('m=audio '):
+            return int(line.split()[1])
+    return 0
+
+
+def pcmu_packets(count):
+    """20 ms PCMU packets of a 440 Hz tone (built by code)."""
+    out = []
+    for k in range(count):
+        pcm = b''.join(struct.pack('<h', int(8000 * math.sin(2 * math.pi * 440 * (k * 160 + i) / 8000)))
+                       for i in range(160))
+        hdr = struct.pack('!BBHII', 0x80, 0x80 if k == 0 else 0x00, 1000 + k, 160 * k, SSRC_A)
+        out.append(hdr + audioop.lin2ulaw(pcm, 2))
+    return out
+
+
+def dtmf_packets(seq0, ts, digit):
+    """An RFC 4733 event: three updates and three end packets, one timestamp."""
+    out = []
+    for k, (end, dur) in enumerate([(0, 160), (0, 320), (0, 480), (1, 640), (1, 640), (1, 640)]):
+        hdr = struct.pack('!BBHII', 0x80, 101 | (0x80 if k == 0 else 0), seq0 + k, ts, SSRC_A)
+        out.append(hdr + struct.pack('!BBH', digit, (0x80 if end else 0) | 10, dur))
+    return out
+
+
+def opus_20ms(toc):
+    """An Opus TOC byte (RFC 6716 3.1) of one 20 ms frame."""
+    config = toc >> 3
+    if config < 12:
+        per = config % 4 == 1
+    elif config < 16:
+        per = config % 2 == 1
+    else:
+        per = config % 4 == 3
+    return per and toc & 3 == 0
+
+
+def sh(*cmd):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def main():
+    dp_bin, ctl_bin = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if os.environ.get('MR_XC_NETNS') != '1':
+        if os.geteuid() != 0 or shutil.which('unshare') is None or shutil.which('ip') is None:
+            skip_all('needs root, unshare and ip (a network namespace of its own)')
+        if sh('unshare', '--net', 'true').returncode != 0:
+            skip_all('network namespaces are not available here')
+        env = dict(os.environ, MR_XC_NETNS='1')
+        os.execvpe('unshare', ['unshare', '--net', sys.executable, os.path.abspath(__file__),
+                               dp_bin, ctl_bin], env)
+    sh('ip', 'link', 'set', 'lo', 'up')
+
+    inst = f'xc{os.getpid()}'
+    tap = f'mrxc{os.getpid() % 100000}'
+    work = tempfile.mkdtemp(prefix='mr-xc-')
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    ini = os.path.join(work, 'mrelay.ini')
+    with open(ini, 'w') as f:
+        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\ntranscoders = 8\n'
+                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 32000\nport-max = 32999\n'
+                f'ack-timeout = 2000\n'
+                f'[interface media]\ndevice = net_tap0,iface={tap}\naddress = {RELAY_IP}/24\n')
+    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
+    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    eal = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
+           '--file-prefix', inst, '-l', '0']
+    dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *eal],
+                          stdout=dp_log, stderr=subprocess.STDOUT)
+    ctl = None
+    sa = sb = None
+
+    def logs():
+        for f in (ctl_log, dp_log):
+            f.flush()
+            f.seek(0)
+        return 'control:\n' + ctl_log.read()[-2500:] + '\ndataplane:\n' + dp_log.read()[-2500:]
+
+    try:
+        for _ in range(300):	# the port started: DPDK has set the TAP's MAC
+            dp_log.flush()
+            dp_log.seek(0)
+            if 'forwarding lcore' in dp_log.read() or dp.poll() is not None:
+                break
+            time.sleep(0.1)
+        # DPDK gives the kernel side the port's own MAC: the kernel would take
+        # the dataplane's frames for its own echo. Another MAC for the kernel side.
+        up = (sh('ip', 'link', 'set', tap, 'address', '02:00:5e:00:53:02').returncode == 0 and
+              sh('ip', 'addr', 'add', f'{A_IP}/24', 'dev', tap).returncode == 0 and
+              sh('ip', 'addr', 'add', f'{B_IP}/24', 'dev', tap).returncode == 0 and
+              sh('ip', 'link', 'set', tap, 'up').returncode == 0)
+        if not ok(up, 'the dataplane\'s tap carries the caller\'s and the callee\'s addresses', logs()):
+            return
+        ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        ng = Ng(port)
+
+        offer = {'command': 'offer', 'call-id': 'xc1', 'from-tag': 'ft', 'sdp': SDP_A,
+                 'codec': {'transcode': ['opus']}}
+        r = {}
+        for _ in range(150):
+            r = ng(offer)
+            if r.get('result') == 'ok' or dp.poll() is not None:
+                break
+            time.sleep(0.2)
+        sdp = sval(r.get('sdp', b''))
+        ok(r.get('result') == 'ok' and ' RTP/AVP 0 101 96 97\r\n' in sdp and
+           'a=rtpmap:96 opus/48000/2\r\na=fmtp:96 maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n'
+           'a=rtpmap:97 telephone-event/48000\r\n' in sdp,
+           'offer: Opus and telephone-event/48000 added for the callee', str(r) + logs())
+        port_b = m_port(sdp)
+        r = ng({'command': 'answer', 'call-id': 'xc1', 'from-tag': 'ft', 'to-tag': 'tt', 'sdp': SDP_B})
+        sdp = sval(r.get('sdp', b''))
+        ok(r.get('result') == 'ok' and ' RTP/AVP 0 101\r\n' in sdp and 'opus' not in sdp and
+           'a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n' in sdp,
+           'answer (Opus only): the dataplane took the transcoding flows; the caller gets PCMU',
+           str(r) + logs())
+        port_a = m_port(sdp)
+
+        sa = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sa.bind((A_IP, 40000))
+        sb = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sb.bind((B_IP, 50000))
+        got = []
+        pkts = pcmu_packets(100)
+        for p in pkts:
+            sa.sendto(p, (RELAY_IP, port_a))
+            time.sleep(0.02)
+            while select.select([sb], [], [], 0)[0]:
+                got.append(sb.recv(2048))
+        end = time.time() + 1.0
+        while time.time() < end and select.select([sb], [], [], 0.1)[0]:
+            got.append(sb.recv(2048))
+        audio = [g for g in got if len(g) > 12 and g[1] & 0x7f == 96]
+        ssrcs = {struct.unpack('!I', g[8:12])[0] for g in audio}
+        sizes = sorted(len(g) - 12 for g in audio)
+        ok(len(audio) >= 50, f'PCMU in, Opus out: {len(audio)} of {len(pkts)} packets reached the callee '
+           'on payload type 96', f'received {len(got)}: ' + str([g[:2].hex() for g in got[:10]]) +
+           sh('ip', '-s', 'link', 'show', tap).stdout + sh('ip', 'neigh').stdout + logs())
+        ok(len(ssrcs) == 1 and SSRC_A not in ssrcs, 'the transcoded leg has an SSRC of its own',
+           str(ssrcs))
+        ok(sizes and sizes[-1] < 160 and sizes[len(sizes) // 2] >= 3,
+           f'Opus-sized payloads (median {sizes[len(sizes) // 2] if sizes else 0} bytes, PCMU had 160)',
+           str(sizes))
+        toc_ok = all(opus_20ms(g[12]) for g in audio)
+        ok(audio and toc_ok, 'every Opus TOC names a 20 ms frame (the caller\'s ptime)',
+           str([hex(g[12]) for g in audio[:10]]))
+
+        got = []
+        for p in dtmf_packets(2000, 160 * 100, 5):
+            sa.sendto(p, (RELAY_IP, port_a))
+            time.sleep(0.02)
+        for p in pcmu_packets(20):
+            sa.sendto(p[:2] + struct.pack('!HI', 3000 + len(got), 160 * 140) + p[8:], (RELAY_IP, port_a))
+            time.sleep(0.02)
+        end = time.time() + 1.0
+        while time.time() < end and select.select([sb], [], [], 0.1)[0]:
+            got.append(sb.recv(2048))
+        ev = [g for g in got if len(g) >= 16 and g[1] & 0x7f == 97]
+        ok(ev and all(g[12] == 5 for g in ev), f'the digit reaches the callee on telephone-event '
+           f'payload type 97 ({len(ev)} packets)', str([g[:2].hex() for g in got[:20]]))
+        digits = ''
+        for _ in range(20):
+            r = ng({'command': 'query', 'call-id': 'xc1'})
+            digits = sval((r.get('dtmf') or {}).get('digits', b''))
+            if '5' in digits:
+                break
+            time.sleep(0.1)
+        ok(digits == '5', 'query shows the digit control was told about', str(r) + logs())
+        xc = r.get('transcode') or []
+        ok(len(xc) == 2 and {(sval(x['in']), sval(x['out'])) for x in xc} ==
+           {('PCMU', 'opus'), ('opus', 'PCMU')}, 'query lists both transcoded directions', str(r))
+        ctl_log.flush()
+        ctl_log.seek(0)
+        ok('call xc1: DTMF 5' in ctl_log.read(), 'control logged the digit', logs())
+
+        r = ng({'command': 'delete', 'call-id': 'xc1', 'from-tag': 'ft'})
+        ok(r.get('result') == 'ok', 'delete', r)
+        ok(dp.poll() is None, 'the dataplane is still running', logs())
+    finally:
+        for s in (sa, sb):
+            if s:
+                s.close()
+        for p in (ctl, dp):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        ok(dp.returncode == 0, 'the dataplane exits 0 (its transcoders freed)', logs())
+        print(f'1..{n}', flush=True)
+
+
+main()
+sys.exit(1 if failed else 0)
