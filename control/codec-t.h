@@ -22,7 +22,7 @@ enum ctl_codec_op {
 };
 
 #define CTL_CODEC_MAX_NAMES 16	/* per list; more is an error */
-#define CTL_CODEC_MAX_FMTS 16	/* formats of the offerer remembered until the answer */
+#define CTL_CODEC_MAX_FMTS 32	/* formats of the offerer remembered until the answer */
 #define CTL_DTMF_KEEP 32	/* digits kept per call */
 
 /* Codec options of one ng request; slices point into the datagram. */

@@ -38,15 +38,19 @@
 #include "ctl.h"
 #include "session.h"
 
+/* Lines one added codec may need: rtpmap, fmtp, telephone-event's rtpmap and fmtp. */
+#define LINES_PER_ADD 4
+#define EDIT_LINES (2 + LINES_PER_ADD * 4)
+
 /* What one media section of the SDP being written gets (filled per request). */
 struct codec_edit {
 	bool set;
 	bool drop_maps;		/* every rtpmap/fmtp of the input goes (ours replace them) */
 	uint16_t ptime;
-	char fmts[4 * MR_SDP_MAX_FMT + 8];
+	char fmts[4 * (MR_SDP_MAX_FMT + 2 * CTL_CODEC_MAX_NAMES) + 8];	/* "<pt> " each */
 	uint8_t n;
-	char lines[12][96];
-	struct mr_str strs[12];
+	char lines[EDIT_LINES][96];
+	struct mr_str strs[EDIT_LINES];
 };
 
 static struct codec_edit edits[MR_SDP_MAX_MEDIA];
@@ -82,6 +86,10 @@ static int name_list(struct ctl_req *r, enum ctl_codec_op op, const struct mr_be
 	struct mr_str s;
 
 	if (mr_bencode_node_str(n, &s) == 0) {
+		if (s.len == 0 || s.len > 64 || co->n[op] >= CTL_CODEC_MAX_NAMES) {
+			*why = "codec options must be lists of codec names";
+			return -EINVAL;
+		}
 		co->names[op][co->n[op]++] = s;	/* one name as a string */
 		return 0;
 	}
@@ -419,6 +427,7 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 	uint8_t order[MR_SDP_MAX_FMT + 8];
 	unsigned n_out = 0, a = 1 - o, first_audio = MR_SDP_MAX_FMT;
 	uint8_t te_pt = MR_CODEC_PT_NONE;
+	bool added[MR_CODEC_COUNT] = { false };
 
 	x->pending = false;
 	x->n_offered = 0;
@@ -495,12 +504,18 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 			have = name_matches(&cn, &f[order[q]]);
 		if (have)
 			continue;
+		if (e->n + LINES_PER_ADD > EDIT_LINES) {
+			*why = "too many codecs to add by transcode";
+			return -E2BIG;
+		}
 		d = cn.bad || cn.all ? NULL : desc_of_name(&cn);
 		if (d == NULL) {
 			*why = "transcode: codec not supported by the relay";
 			warn_once(r, "transcode: codec not supported", nm);
 			return -ENOTSUP;
 		}
+		if (added[d->id])
+			continue;	/* named twice */
 		if (first_audio == MR_SDP_MAX_FMT) {
 			warn_once(r, "transcode: the offer has no codec to transcode from, not added", nm);
 			continue;
@@ -512,6 +527,7 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 			*why = "no free dynamic payload type for a transcoded codec";
 			return -ENOSPC;
 		}
+		added[d->id] = true;
 		edit_fmt(e, pt);
 		edit_rtpmap(e, d, pt);
 		if (d->id == MR_CODEC_OPUS) {

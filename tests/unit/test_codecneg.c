@@ -230,6 +230,15 @@ START_TEST(shared_codec_passes_through)
 		 "t=0 0\r\nm=audio %u RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n", lport("p-2", 0));
 	ck_sdp(exp);
 	ck_assert(!(flow_from("p-2", 0)->flags & MR_FLOW_F_TRANSCODE));
+
+	/* A codec named twice is added once; a single name may be a string. */
+	sig("offer", "p-3", "ft1", NULL, sdp_a, "5:codecd9:transcodel4:opus12:opus/48000/2ee");
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 0 8 101 96 97\r\n") != NULL);
+	ck_assert(strstr(rget("sdp"), "a=rtpmap:98") == NULL);
+	sig("offer", "p-4", "ft1", NULL, sdp_a, "5:codecd9:transcode4:G722e");
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 0 8 101 9\r\n") != NULL);
 }
 END_TEST
 
