@@ -340,6 +340,8 @@ json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool deta
 								  now_s - call->created_s : 0)));
 	json_object_set_new(o, "answered", json_boolean(call->answered));
 	json_object_set_new(o, "deleting", json_boolean(call->deleting));
+	json_object_set_new(o, "dtmf", json_string(call->dtmf));	/* the last digits (control/codec.c) */
+	json_object_set_new(o, "dtmf_count", json_integer((json_int_t)call->n_dtmf));
 	for (unsigned s = 0; s < 2; s++) {
 		json_t *l = json_object();
 

@@ -11,7 +11,7 @@ telephone-event payload type and show in `query`. TAP on stdout.
 
   test_transcode.py MRELAY-DATAPLANE MRELAY-CONTROL
 """
-import audioop
+import json
 import math
 import os
 import select
@@ -90,14 +90,22 @@ def m_port(sdp):
     return 0
 
 
+def ulaw(x):
+    """G.711 mu-law of one 16-bit sample."""
+    sign = 0x80 if x < 0 else 0
+    x = min(-x if x < 0 else x, 32635) + 0x84
+    exp = min(max((x >> 7).bit_length() - 1, 0), 7)
+    return ~(sign | exp << 4 | (x >> (exp + 3)) & 0x0f) & 0xff
+
+
 def pcmu_packets(count):
     """20 ms PCMU packets of a 440 Hz tone (built by code)."""
     out = []
     for k in range(count):
-        pcm = b''.join(struct.pack('<h', int(8000 * math.sin(2 * math.pi * 440 * (k * 160 + i) / 8000)))
-                       for i in range(160))
+        pcm = bytes(ulaw(int(8000 * math.sin(2 * math.pi * 440 * (k * 160 + i) / 8000)))
+                    for i in range(160))
         hdr = struct.pack('!BBHII', 0x80, 0x80 if k == 0 else 0x00, 1000 + k, 160 * k, SSRC_A)
-        out.append(hdr + audioop.lin2ulaw(pcm, 2))
+        out.append(hdr + pcm)
     return out
 
 
@@ -120,6 +128,24 @@ def opus_20ms(toc):
     else:
         per = config % 4 == 3
     return per and toc & 3 == 0
+
+
+def ctl_sock(path, req):
+    """One request on the mrelayctl socket (a JSON line each way)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(3.0)
+            s.connect(path)
+            s.sendall(json.dumps(req).encode() + b'\n')
+            buf = b''
+            while not buf.endswith(b'\n'):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+        return json.loads(buf)
+    except (OSError, ValueError) as e:
+        return {'ok': False, 'error': str(e)}
 
 
 def sh(*cmd):
@@ -148,7 +174,7 @@ def main():
     with open(ini, 'w') as f:
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\ntranscoders = 8\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 32000\nport-max = 32999\n'
-                f'ack-timeout = 2000\n'
+                f'ack-timeout = 2000\nctl-socket = {work}/ctl.sock\n'
                 f'[interface media]\ndevice = net_tap0,iface={tap}\naddress = {RELAY_IP}/24\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
     dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
@@ -261,6 +287,9 @@ def main():
         ctl_log.flush()
         ctl_log.seek(0)
         ok('call xc1: DTMF 5' in ctl_log.read(), 'control logged the digit', logs())
+        call = ctl_sock(os.path.join(work, 'ctl.sock'), {'cmd': 'call', 'id': 'xc1'}).get('call') or {}
+        ok(call.get('dtmf') == '5' and call.get('dtmf_count') == 1,
+           'the mrelayctl socket shows the digit', str(call)[:2000])
 
         r = ng({'command': 'delete', 'call-id': 'xc1', 'from-tag': 'ft'})
         ok(r.get('result') == 'ok', 'delete', r)
