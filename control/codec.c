@@ -437,7 +437,8 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 	x->always = co->always;
 	x->want_ptime[a] = (uint8_t)co->ptime;
 	x->want_ptime[o] = (uint8_t)co->ptime_reverse;
-	if (!m->is_rtp || m->port == 0 || i >= MR_SDP_MAX_MEDIA)
+	/* Audio only: the relay transcodes nothing else, and "all" means all audio codecs. */
+	if (!m->is_rtp || m->port == 0 || i >= MR_SDP_MAX_MEDIA || !mr_str_eq_nocase(m->type, "audio"))
 		return 0;
 	x->pending = true;
 	if (co->any)

@@ -117,6 +117,14 @@ START_TEST(strip_all_offer_one)
 		     "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n",
 		     "20");
 	ck_sdp(exp);
+	/* Video is left alone ("all" means audio codecs). */
+	sig("offer", "s-5", "ft1", NULL,
+	    "v=0\r\no=a 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
+	    "m=audio 49170 RTP/AVP 0 8\r\nm=video 49180 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n",
+	    "5:codecd5:stripl3:alle5:offerl4:PCMUee");
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 0\r\n") != NULL);
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n") != NULL);
 	/* Strip everything: nothing left to offer. */
 	sig("offer", "s-4", "ft1", NULL, sdp_a, "5:codecd5:stripl3:allee");
 	ck_err("no codec in the offer");
