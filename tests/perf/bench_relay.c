@@ -44,6 +44,12 @@
 #define POOL_FRAMES 8192
 
 static struct dp_ctx ctx;
+
+/* The region lives in /dev/shm (memory): never leave it behind, whatever the exit. */
+static void shm_cleanup(void)
+{
+	mr_shm_detach(&ctx.shm);
+}
 static struct rte_ring *rx_ring[MAX_IFACES], *tx_ring[MAX_IFACES];
 static uint8_t (*frames)[256];
 static uint16_t *frame_len;
@@ -228,6 +234,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-relay: shm\n");
 			return 1;
 		}
+		atexit(shm_cleanup);
 	}
 	ctx.qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
 	rte_rcu_qsbr_init(ctx.qsv, 1);
@@ -240,6 +247,7 @@ int main(int argc, char **argv)
 	}
 	ctx.local_ring = rte_ring_create("dp_local", 1024, 0, RING_F_SC_DEQ);
 	ctx.learn_ring = rte_ring_create_elem("dp_learned", 4, 1024, 0, RING_F_SC_DEQ);
+	ctx.park_ring = rte_ring_create("dp_park", 1024, 0, RING_F_SC_DEQ);
 	lcore_ids[0] = rte_lcore_id();
 	if (dp_lcores_setup(&ctx, lcore_ids) != 0) {
 		fprintf(stderr, "bench-relay: lcores\n");
