@@ -26,53 +26,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ngcli import bdecode, bencode  # noqa: E402
-
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag or '').splitlines()[:40]:
-            print('# ' + line, flush=True)
-    return cond
-
-
-def skip(desc, why):
-    global n
-    n += 1
-    print(f'ok {n} - {desc} # SKIP {why}', flush=True)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-class Ng:
-    def __init__(self, port):
-        self.addr = ('127.0.0.1', port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.settimeout(3.0)
-        self.seq = 0
-
-    def __call__(self, msg):
-        self.seq += 1
-        cookie = f'ctl{os.getpid()}_{self.seq}'.encode()
-        self.sock.sendto(cookie + b' ' + bencode(msg), self.addr)
-        try:
-            while True:
-                data, _ = self.sock.recvfrom(65535)
-                if data.startswith(cookie + b' '):
-                    return bdecode(data.partition(b' ')[2])
-        except socket.timeout:
-            return {'result': 'timeout'}
+import e2etap  # noqa: E402
+from e2etap import Ng, free_port, ok, skip  # noqa: E402
 
 
 def free_tcp_port():
@@ -304,7 +259,7 @@ def main():
                                '--file-prefix', inst, '-l', '0'],
                               stdout=dp_log, stderr=subprocess.STDOUT)
         procs.append(dp)
-        ng = Ng(port)
+        ng = Ng(port, 'ctl')
         r = {}
         for _ in range(150):
             if dp.poll() is not None:
@@ -692,8 +647,8 @@ def main():
                     p.wait()
         if have_ns:
             sh('ip', 'netns', 'del', ns)
-        print(f'1..{n}', flush=True)
+        e2etap.plan()
 
 
 main()
-sys.exit(1 if failed else 0)
+sys.exit(e2etap.exit_status())

@@ -10,68 +10,17 @@ dataplane); SIGTERM. TAP on stdout.
 """
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ngcli import bdecode, bencode  # noqa: E402
+from ngcli import bdecode  # noqa: E402
+import e2etap  # noqa: E402
+from e2etap import Ng, free_port, ok, skip  # noqa: E402
 
 EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
-
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag or '').splitlines()[:30]:
-            print('# ' + line, flush=True)
-    return cond
-
-
-def skip(desc, why):
-    global n
-    n += 1
-    print(f'ok {n} - {desc} # SKIP {why}', flush=True)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-class Ng:
-    def __init__(self, port):
-        self.addr = ('127.0.0.1', port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.settimeout(3.0)
-        self.seq = 0
-
-    def raw(self, cookie, msg):
-        """Send one datagram; the reply's bytes (None on timeout)."""
-        self.sock.sendto(cookie.encode() + b' ' + bencode(msg), self.addr)
-        try:
-            while True:
-                data, _ = self.sock.recvfrom(65535)
-                if data.startswith(cookie.encode() + b' '):
-                    return data
-        except socket.timeout:
-            return None
-
-    def __call__(self, msg):
-        self.seq += 1
-        data = self.raw(f'e2e{os.getpid()}_{self.seq}', msg)
-        if data is None:
-            return {'result': 'timeout'}
-        return bdecode(data.partition(b' ')[2])
 
 
 SDP_A = ('v=0\r\no=alice 1 1 IN IP4 198.18.0.10\r\ns=-\r\nc=IN IP4 198.18.0.10\r\nt=0 0\r\n'
@@ -115,7 +64,7 @@ def main():
         return p
 
     ctl = start_ctl()
-    ng = Ng(port)
+    ng = Ng(port, 'e2e')
     try:
         r = {'result': 'timeout'}
         for _ in range(50):
@@ -225,8 +174,8 @@ def main():
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
-        print(f'1..{n}', flush=True)
+        e2etap.plan()
 
 
 main()
-sys.exit(1 if failed else 0)
+sys.exit(e2etap.exit_status())

@@ -13,55 +13,16 @@ import base64
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ngcli import bdecode, bencode  # noqa: E402
+import e2etap  # noqa: E402
+from e2etap import Ng, free_port, ok  # noqa: E402
 
 EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag or '').splitlines()[:30]:
-            print('# ' + line, flush=True)
-    return cond
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-class Ng:
-    def __init__(self, port):
-        self.addr = ('127.0.0.1', port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.settimeout(3.0)
-        self.seq = 0
-
-    def __call__(self, msg):
-        self.seq += 1
-        cookie = f'sdes{os.getpid()}_{self.seq}'.encode()
-        self.sock.sendto(cookie + b' ' + bencode(msg), self.addr)
-        try:
-            while True:
-                data, _ = self.sock.recvfrom(65535)
-                if data.startswith(cookie + b' '):
-                    return bdecode(data.partition(b' ')[2])
-        except socket.timeout:
-            return {'result': 'timeout'}
 
 
 def sdp(who, ip, port, proto, crypto=()):
@@ -95,7 +56,7 @@ def main():
     dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *EAL, '--file-prefix', inst, '-l', '0'],
                           stdout=dp_log, stderr=subprocess.STDOUT)
     ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
-    ng = Ng(port)
+    ng = Ng(port, 'sdes')
 
     def logs():
         ctl_log.flush()
@@ -167,8 +128,8 @@ def main():
                     p.kill()
                     p.wait()
         ok(dp.returncode == 0, 'the dataplane exits 0 (its SRTP sessions freed)', logs())
-        print(f'1..{n}', flush=True)
+        e2etap.plan()
 
 
 main()
-sys.exit(1 if failed else 0)
+sys.exit(e2etap.exit_status())

@@ -25,46 +25,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ngcli import bdecode, bencode  # noqa: E402
-
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(('ok' if cond else 'not ok') + f' {n} - {desc}', flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag or '').splitlines()[-30:]:
-            print('# ' + line, flush=True)
-    return cond
+import e2etap  # noqa: E402
+from e2etap import Ng, ok  # noqa: E402
 
 
 def skip_all(why):
     print(f'1..0 # SKIP {why}', flush=True)
     sys.exit(0)
-
-
-class Ng:
-    def __init__(self, port):
-        self.addr = ('127.0.0.1', port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.settimeout(3.0)
-        self.seq = 0
-
-    def __call__(self, msg):
-        self.seq += 1
-        cookie = f'xc{os.getpid()}_{self.seq}'.encode()
-        self.sock.sendto(cookie + b' ' + bencode(msg), self.addr)
-        try:
-            while True:
-                data, _ = self.sock.recvfrom(65535)
-                if data.startswith(cookie + b' '):
-                    return bdecode(data.partition(b' ')[2])
-        except socket.timeout:
-            return {'result': 'timeout'}
 
 
 def sval(v):
@@ -207,7 +174,7 @@ def main():
         if not ok(up, 'the dataplane\'s tap carries the caller\'s and the callee\'s addresses', logs()):
             return
         ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
-        ng = Ng(port)
+        ng = Ng(port, 'xc')
 
         offer = {'command': 'offer', 'call-id': 'xc1', 'from-tag': 'ft', 'sdp': SDP_A,
                  'codec': {'transcode': ['opus']}}
@@ -307,8 +274,8 @@ def main():
                     p.kill()
                     p.wait()
         ok(dp.returncode == 0, 'the dataplane exits 0 (its transcoders freed)', logs())
-        print(f'1..{n}', flush=True)
+        e2etap.plan()
 
 
 main()
-sys.exit(1 if failed else 0)
+sys.exit(e2etap.exit_status())
