@@ -994,18 +994,29 @@ fail:
 	return rc;
 }
 
-/* SDES state lives for one request; copies of keys in the snapshot do not outlive it. */
-int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
-		   size_t *out_len, const char **why)
+/*
+ * One offer or answer: SDES and codec state live for the request only, and
+ * copies of keys in the snapshot do not outlive it.
+ */
+static int sdp_request(int (*fn)(struct ctl *, struct ctl_req *, uint8_t *, size_t, size_t *,
+				const char **),
+		       struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		       size_t *out_len, const char **why)
 {
 	int rc;
 
 	ctl_sdes_begin();
 	ctl_codec_begin();
-	rc = offer_do(c, r, out, cap, out_len, why);
+	rc = fn(c, r, out, cap, out_len, why);
 	ctl_sdes_end();
 	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
 	return rc;
+}
+
+int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
+		   size_t *out_len, const char **why)
+{
+	return sdp_request(offer_do, c, r, out, cap, out_len, why);
 }
 
 static struct ctl_branch *branch_new(const struct ctl_call *call, const char *tag)
@@ -1169,14 +1180,7 @@ fail:
 int ctl_sess_answer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		    size_t *out_len, const char **why)
 {
-	int rc;
-
-	ctl_sdes_begin();
-	ctl_codec_begin();
-	rc = answer_do(c, r, out, cap, out_len, why);
-	ctl_sdes_end();
-	ctl_sdes_wipe_streams(snap_buf.streams, MR_SDP_MAX_MEDIA);
-	return rc;
+	return sdp_request(answer_do, c, r, out, cap, out_len, why);
 }
 
 /* Drop one forked branch; the call goes on with another. */
