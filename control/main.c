@@ -110,6 +110,12 @@ int main(int argc, char **argv)
 	ctl_metrics_open(&ctl);
 	MR_LOG(&ctl_log_ng, NOTICE, "ng on %s, dataplane instance %s",
 	       mr_sockaddr_format(&cfg.ctl.listen_ng, a, sizeof(a)), cfg.dp.instance);
+	/* Off unless configured: say so, an operator looking for the records finds why. */
+	if (cfg.ctl.quality_log[0])
+		MR_LOG(&ctl_log_ng, NOTICE, "quality records: one JSON line per answered call to %s",
+		       cfg.ctl.quality_log);
+	else
+		MR_LOG(&ctl_log_ng, NOTICE, "quality records: off ([control] quality-log is not set)");
 	rc = ctl_run(&ctl);
 	ctl_sock_close(&ctl);
 	ctl_metrics_close(&ctl);

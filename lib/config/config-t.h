@@ -62,7 +62,7 @@ struct mr_cfg_control {
 	char ctl_socket[108];		/* ctl-socket = /run/mrelay/<instance>.sock */
 	struct mr_sockaddr metrics;	/* listen-http = 127.0.0.1:9103 (Prometheus /metrics) */
 	char journal[256];		/* journal = /var/lib/mrelay/<instance>.db ("" = none) */
-	char quality_log[256];		/* quality-log = /var/log/mrelay/<instance>-calls.jsonl ("" = none) */
+	char quality_log[256];		/* quality-log = (default: none, no call records; e.g. /var/log/mrelay/calls.jsonl) */
 	uint16_t port_min;		/* port-min = 30000 */
 	uint16_t port_max;		/* port-max = 39999 */
 	uint32_t timeout_s;		/* timeout = 60 (no media: delete the call) */

@@ -17,6 +17,27 @@ static void init_seq(struct mr_rtp_source *s, uint16_t seq)
 	s->expected_prior = 0;
 }
 
+/*
+ * A source becomes valid (or re-syncs after a jump) on the last of
+ * MIN_SEQUENTIAL in-order packets. A.1's init_seq() starts counting at that
+ * packet, so the earlier ones of the run were counted by the flow but were
+ * neither expected nor received here: the RFC 3550 figures and the packet
+ * count then disagreed by MIN_SEQUENTIAL - 1. The run (MIN_SEQUENTIAL packets,
+ * or the two of a re-sync) is in order, so it belongs to the statistics
+ * whole: base_seq is its first packet and each of its packets is received. A run across a wrap starts in cycle 0 with the
+ * current packet in cycle 1.
+ */
+static void run_start(struct mr_rtp_source *s, uint16_t seq, uint16_t run)
+{
+	uint16_t first = (uint16_t)(seq - (run - 1));
+
+	init_seq(s, seq);
+	s->base_seq = first;
+	if (first > seq)
+		s->cycles = RTP_SEQ_MOD;
+	s->received = run;
+}
+
 void mr_rtp_source_init(struct mr_rtp_source *s, uint32_t ssrc, uint16_t seq)
 {
 	memset(s, 0, sizeof(*s));
@@ -36,8 +57,7 @@ bool mr_rtp_source_update(struct mr_rtp_source *s, uint16_t seq)
 			s->probation--;
 			s->max_seq = seq;
 			if (s->probation == 0) {
-				init_seq(s, seq);
-				s->received++;
+				run_start(s, seq, MR_RTP_MIN_SEQUENTIAL);
 				s->valid = 1;
 				return true;
 			}
@@ -63,8 +83,9 @@ bool mr_rtp_source_update(struct mr_rtp_source *s, uint16_t seq)
 			 * Two sequential packets: assume the other side
 			 * restarted without telling us, so just re-sync.
 			 */
-			init_seq(s, seq);
+			run_start(s, seq, 2);	/* this packet and the one that set bad_seq */
 			s->restarts++;
+			return true;
 		} else {
 			s->bad_seq = (uint32_t)((seq + 1) & (RTP_SEQ_MOD - 1));
 			return false;

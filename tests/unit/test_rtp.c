@@ -315,14 +315,62 @@ START_TEST(seq_probation_and_loss)
 		valid += mr_rtp_source_update(&s, seq);
 	}
 	ck_assert_uint_eq(valid, 1 + 98 - 4);
-	ck_assert_uint_eq(mr_rtp_source_expected(&s), 99);
+	/* 1000..1099: the probation packet is expected and received too. */
+	ck_assert_uint_eq(mr_rtp_source_expected(&s), 100);
+	ck_assert_uint_eq(s.received, 96);
 	ck_assert_int_eq(mr_rtp_source_lost(&s), 4);
-	ck_assert_uint_eq(mr_rtp_source_fraction_lost(&s), (4 * 256) / 99);
+	ck_assert_uint_eq(mr_rtp_source_fraction_lost(&s), (4 * 256) / 100);
 	/* Next interval without loss. */
 	for (uint16_t seq = 1100; seq < 1150; seq++)
 		mr_rtp_source_update(&s, seq);
 	ck_assert_uint_eq(mr_rtp_source_fraction_lost(&s), 0);
 	ck_assert_int_eq(mr_rtp_source_lost(&s), 4);
+}
+END_TEST
+
+/*
+ * Every packet the flow counted is in the RFC 3550 figures: received equals
+ * the packets sent, expected = received + lost, also when the probation run
+ * crosses a sequence wrap and after a re-sync.
+ */
+START_TEST(seq_probation_counted)
+{
+	struct mr_rtp_source s;
+	unsigned sent = 0;
+
+	mr_rtp_source_init(&s, 7, 1000);
+	for (uint16_t seq = 1000; seq < 1057; seq++) {
+		if (seq >= 1010 && seq < 1017)
+			continue;	/* 7 lost, as the e2e ctl test sends */
+		mr_rtp_source_update(&s, seq);
+		sent++;
+	}
+	ck_assert_uint_eq(sent, 50);
+	ck_assert_uint_eq(s.received, 50);
+	ck_assert_uint_eq(mr_rtp_source_expected(&s), 57);
+	ck_assert_int_eq(mr_rtp_source_lost(&s), 7);
+
+	/* The probation run wraps: 65535 then 0. */
+	mr_rtp_source_init(&s, 7, 65535);
+	mr_rtp_source_update(&s, 65535);
+	for (uint16_t seq = 0; seq < 10; seq++)
+		mr_rtp_source_update(&s, seq);
+	ck_assert_uint_eq(s.received, 11);
+	ck_assert_uint_eq(mr_rtp_source_expected(&s), 11);
+	ck_assert_int_eq(mr_rtp_source_lost(&s), 0);
+
+	/* A re-sync after a jump counts both packets of the new run. */
+	mr_rtp_source_init(&s, 7, 100);
+	for (uint16_t seq = 100; seq < 110; seq++)
+		mr_rtp_source_update(&s, seq);
+	ck_assert(!mr_rtp_source_update(&s, 40000));
+	ck_assert(mr_rtp_source_update(&s, 40001));
+	for (uint16_t seq = 40002; seq < 40010; seq++)
+		mr_rtp_source_update(&s, seq);
+	ck_assert_uint_eq(s.restarts, 1);
+	ck_assert_uint_eq(s.received, 10);
+	ck_assert_uint_eq(mr_rtp_source_expected(&s), 10);
+	ck_assert_int_eq(mr_rtp_source_lost(&s), 0);
 }
 END_TEST
 
@@ -405,6 +453,7 @@ static Suite *rtp_suite(void)
 
 	tc = tcase_create("rtp_source");
 	tcase_add_test(tc, seq_probation_and_loss);
+	tcase_add_test(tc, seq_probation_counted);
 	tcase_add_test(tc, seq_wrap);
 	tcase_add_test(tc, seq_dup_reorder_jump);
 	tcase_add_test(tc, jitter_a8);
