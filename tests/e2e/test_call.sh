@@ -3,6 +3,9 @@
 # One real call through Kamailio and mrelay, checked on the wire (TAP output).
 #
 #   test_call.sh DATAPLANE CONTROL SHM_FLOWS     the call's media through mrelay
+#   test_call.sh --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER
+#                                                RTP from the caller, SRTP (SDES)
+#                                                towards the callee
 #   test_call.sh --direct                        no relay: the harness itself
 #                                                (topology, Kamailio, sipp, tshark)
 #
@@ -14,6 +17,16 @@
 # the relay put in the callee's SDP, with the capture's payload bytes in the
 # capture's order; ng `list`/`query` and the dataplane's stats table show the
 # call while it runs and no flow after the BYE. Needs root.
+#
+# --srtp: the caller calls user "srtp", for which Kamailio asks the relay to
+# offer RTP/SAVP with SDES to the callee. The callee's sipp (uas_srtp.xml)
+# answers RTP/SAVP with a key drawn for this run; its media side is
+# tests/tools/srtp-peer, which decrypts with the key the relay offered and
+# echoes each packet protected with the callee's key. The test proves: the
+# peer decrypted every packet of the capture to its payload, the caller got
+# every echo back as plain RTP with the capture's payload, the relay counted
+# no SRTP drop, the relay's key differs from the callee's, and neither key
+# is in any log of the run.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 PCAP=${MR_PCAP:-/usr/share/sip-tester/g711a.pcap}
@@ -26,8 +39,12 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 bail() { nok "$*"; completed=1; finish; }
 
 mode=relay
+srtp=0
 if [ "${1:-}" = --direct ]; then
   mode=direct
+elif [ "${1:-}" = --srtp ]; then
+  [ $# = 5 ] || { echo "Usage: $0 --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER" >&2; exit 2; }
+  srtp=1 DATAPLANE=$2 CONTROL=$3 MR_SHM_FLOWS=$4 SRTP_PEER=$5
 else
   [ $# = 3 ] || { echo "Usage: $0 DATAPLANE CONTROL SHM_FLOWS | --direct" >&2; exit 2; }
   DATAPLANE=$1 CONTROL=$2 MR_SHM_FLOWS=$3
@@ -114,19 +131,41 @@ mr_capture "$MR_NS_B" cap_b "arp or udp port 5060 or udp dst port $CALLEE_PORT" 
 mr_capture "$MR_NS_A" cap_a "arp or udp port 5060 or udp port $CALLER_PORT" ||
   bail "tshark captures in the caller's namespace"
 
-# The callee: sipp answers with its media at $MR_B_IP:$CALLEE_PORT and sends
-# back every RTP packet it gets there (-rtp_echo), from that port.
-(cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas.xml" -i "$MR_B_IP" -p 5060 \
-  -mi "$MR_B_IP" -mp "$CALLEE_PORT" -rtp_echo -m 1 -nostdin -timeout 40s -timeout_error \
-  -trace_err -trace_msg) >"$work/uas.log" 2>&1 &
-uas_pid=$!
+if [ $srtp = 0 ]; then
+  # The callee: sipp answers with its media at $MR_B_IP:$CALLEE_PORT and sends
+  # back every RTP packet it gets there (-rtp_echo), from that port.
+  (cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas.xml" -i "$MR_B_IP" -p 5060 \
+    -mi "$MR_B_IP" -mp "$CALLEE_PORT" -rtp_echo -m 1 -nostdin -timeout 40s -timeout_error \
+    -trace_err -trace_msg) >"$work/uas.log" 2>&1 &
+  uas_pid=$!
+  SERVICE=callee
+else
+  # The callee: its key for this run (AES_CM_128_HMAC_SHA1_80: 30 bytes),
+  # the SRTP peer at its media address, and sipp for the signaling. No
+  # -trace_msg: the SIP messages carry the keys, and the test proves that no
+  # log of the run does. sipp binds a media port of its own (-mp) it never
+  # uses; the SDP names the peer's.
+  callee_key=$(head -c 30 /dev/urandom | base64 -w0)
+  offer_file=$work/offer.line
+  mr_spawn peer ip netns exec "$MR_NS_B" "$SRTP_PEER" --bind "$MR_B_IP:$CALLEE_PORT" \
+    --rx-file "$offer_file" --tx "AES_CM_128_HMAC_SHA1_80 inline:$callee_key" \
+    --stats "$work/peer.json"
+  mr_wait_for 10 "$MR_PID_peer" ip netns exec "$MR_NS_B" ss -Hlun "src $MR_B_IP:$CALLEE_PORT" ||
+    bail "srtp-peer listens on $MR_B_IP:$CALLEE_PORT"
+  (cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas_srtp.xml" -i "$MR_B_IP" -p 5060 \
+    -mi "$MR_B_IP" -mp $((CALLEE_PORT + 2)) -key peer_port "$CALLEE_PORT" \
+    -key callee_key "$callee_key" -key offer_file "$offer_file" \
+    -m 1 -nostdin -timeout 40s -timeout_error -trace_err) >"$work/uas.log" 2>&1 &
+  uas_pid=$!
+  SERVICE=srtp
+fi
 MR_PIDS+=("$uas_pid"); MR_PID_NAMES+=(uas)
 mr_wait_for 10 "$uas_pid" ip netns exec "$MR_NS_B" ss -Hlun "src $MR_B_IP:5060" ||
   bail "sipp (callee) listens on $MR_B_IP:5060"
 
 # The caller: one call, the capture played after the ACK, BYE 8.5 s later.
 (cd "$work" && exec ip netns exec "$MR_NS_A" sipp -sf "$here/uac_pcap.xml" "$MR_SIP_IP:5060" \
-  -s callee -i "$MR_A_IP" -p 5060 -mi "$MR_A_IP" -mp "$CALLER_PORT" \
+  -s "$SERVICE" -i "$MR_A_IP" -p 5060 -mi "$MR_A_IP" -mp "$CALLER_PORT" \
   -key pcap "$PCAP" -d 8500 -m 1 -l 1 -nostdin -timeout 40s -timeout_error \
   -trace_err -trace_msg) >"$work/uac.log" 2>&1 &
 uac_pid=$!
@@ -208,8 +247,14 @@ srcs=$(awk '{print $1, $2}' "$work/recv.rtp" | sort | uniq -c | sed 's/^ *//' | 
 check "every packet came from $exp_src (the address and port in the callee's SDP) [$srcs]" \
   all_match "$work/recv.rtp" '$1 " " $2' "$exp_src"
 recv_hash=$(awk '{print $6}' "$work/recv.rtp" | sha256sum | cut -c1-16)
-check "payload bytes identical to g711a.pcap's, in order (sha256 $recv_hash, want $want_hash)" \
-  [ "$recv_hash" = "$want_hash" ]
+if [ $srtp = 0 ]; then
+  check "payload bytes identical to g711a.pcap's, in order (sha256 $recv_hash, want $want_hash)" \
+    [ "$recv_hash" = "$want_hash" ]
+else
+  # On the wire the payload is encrypted: the bytes differ from the capture's.
+  check "payload bytes on the callee's wire are not the capture's (SRTP; sha256 $recv_hash)" \
+    [ -s "$work/recv.rtp" ] && [ "$recv_hash" != "$want_hash" ]
+fi
 if [ $mode = relay ]; then
   # What the relay wrote (a TAP adds no offload): the callee's kernel drops a bad checksum.
   bad=$(awk '$7 == 0 || $8 == 0' "$work/recv.rtp" | wc -l)
@@ -229,6 +274,36 @@ check "every echoed packet came from ${a_sdp_ip:-none} ${a_sdp_port:-none} (the 
   all_match "$work/back.rtp" '$1 " " $2' "${a_sdp_ip:-x} ${a_sdp_port:-x}"
 check "echoed payload bytes identical to g711a.pcap's, in order" \
   [ "$(awk '{print $6}' "$work/back.rtp" | sha256sum | cut -c1-16)" = "$want_hash" ]
+
+if [ $srtp = 1 ]; then
+  mr_stop "$MR_PID_peer" 5
+  # The payload of every packet of the capture, as bytes, in order: what the peer hashes.
+  pcap_sha=$(awk '{print $6}' "$work/pcap.rtp" | python3 -c 'import hashlib,sys
+print(hashlib.sha256(b"".join(bytes.fromhex(l.strip().replace(":", "")) for l in sys.stdin)).hexdigest())')
+  peer() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/peer.json" "$1" 2>/dev/null; }
+  echo "# srtp-peer: $(cat "$work/peer.json" 2>/dev/null)"
+  check "srtp-peer decrypted every packet with the key the relay offered ($(peer ok) of $want)" \
+    [ "$(peer ok)" = "$want" ]
+  check "srtp-peer saw no authentication failure, replay or malformed packet" \
+    [ "$(peer auth_fail):$(peer replay):$(peer other):$(peer no_key)" = "0:0:0:0" ]
+  check "decrypted payloads identical to g711a.pcap's, in order (sha256 $(peer payload_sha256 | cut -c1-16))" \
+    [ "$(peer payload_sha256)" = "$pcap_sha" ]
+  check "srtp-peer echoed every packet under the callee's key ($(peer echoed))" [ "$(peer echoed)" = "$want" ]
+  offered=$(sed -nE 's/^a=crypto:[0-9]+ [A-Z0-9_]+ inline:([A-Za-z0-9+\/=]+).*/\1/p' "$work/offer.line" 2>/dev/null)
+  b_proto=$(tshark -n -r "$work/cap_b.pcap" -Y 'sip.Method == "INVITE" && sdp' -T fields \
+    -e sdp.media.proto 2>/dev/null | head -n1)
+  check "the callee's INVITE offers RTP/SAVP (got ${b_proto:-none})" [ "$b_proto" = RTP/SAVP ]
+  check "the relay offered AES_CM_128_HMAC_SHA1_80 first (the callee's answer's suite)" \
+    grep -q '^a=crypto:[0-9]* AES_CM_128_HMAC_SHA1_80 inline:' "$work/offer.line"
+  check "the relay's key towards the callee differs from the callee's own" \
+    [ -n "$offered" ] && [ "$offered" != "$callee_key" ]
+  if [ -n "$offered" ]; then
+    leaks=$(grep -lF -e "$offered" -e "$callee_key" "$work"/*.log "$work"/kamailio-run/* 2>/dev/null | tr '\n' ' ')
+  else
+    leaks="(no offered key to look for)"
+  fi
+  check "neither key appears in any log of the run [${leaks:-none}]" [ -z "$leaks" ]
+fi
 
 if [ $mode = relay ]; then
   klog=$work/kamailio.log
@@ -255,6 +330,9 @@ if [ $mode = relay ]; then
   sed 's/^/# dataplane: /' "$work/flows-after.txt" 2>/dev/null
   check "the relay dropped nothing for want of a neighbor" \
     bash -c "! grep -q 'drop reason=no-neighbor' '$work/flows-after.txt'"
+  if [ $srtp = 1 ]; then
+    check "the relay counted no SRTP drop" bash -c "! grep -q 'drop reason=srtp-' '$work/flows-after.txt'"
+  fi
   check "the relay answers ping on $MR_RELAY_IP from the caller and the callee" \
     bash -c "ip netns exec '$MR_NS_A' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null &&
              ip netns exec '$MR_NS_B' ping -c 2 -i 0.2 -W 2 -q '$MR_RELAY_IP' >/dev/null"
