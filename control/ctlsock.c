@@ -577,8 +577,9 @@ static json_t *req_flow(struct ctl *c, json_t *req)
 static json_t *req_totals(struct ctl *c)
 {
 	const struct mr_shm *shm = &c->dp.shm;
-	uint64_t rx = 0, tx = 0, drops = 0, rxb = 0, txb = 0;
-	json_t *r = ok_obj();
+	static const char *const ev_names[MR_SRTP_EV_COUNT] = MR_SRTP_EVENT_NAMES;
+	uint64_t rx = 0, tx = 0, drops = 0, rxb = 0, txb = 0, ev[MR_SRTP_EV_COUNT] = { 0 };
+	json_t *r = ok_obj(), *evo = json_object();
 
 	if (ctl_dp_is_ready(&c->dp)) {
 		for (unsigned w = 0; w < shm->hdr->n_workers; w++) {
@@ -586,6 +587,8 @@ static json_t *req_totals(struct ctl *c)
 			tx += shm->workers[w].tx_packets;
 			for (unsigned d = 0; d < MR_SHM_MAX_DROPS; d++)
 				drops += shm->workers[w].drops[d];
+			for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++)
+				ev[i] += shm->workers[w].srtp_events[i];
 		}
 		for (unsigned i = 0; i < shm->hdr->n_ifaces; i++) {
 			rxb += shm->ifaces[i].rx_bytes;
@@ -606,6 +609,9 @@ static json_t *req_totals(struct ctl *c)
 	json_object_set_new(r, "rx_bytes", json_integer((json_int_t)rxb));
 	json_object_set_new(r, "tx_bytes", json_integer((json_int_t)txb));
 	json_object_set_new(r, "drops", json_integer((json_int_t)drops));
+	for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++)
+		json_object_set_new(evo, ev_names[i], json_integer((json_int_t)ev[i]));
+	json_object_set_new(r, "srtp_events", evo);	/* libsrtp's, per kind */
 	json_object_set_new(r, "uptime_s", json_integer((json_int_t)(ctl_wall_us() / 1000000 -
 								     c->started_s)));
 	json_object_set_new(r, "dataplane", dp_status(c));

@@ -207,6 +207,12 @@ static const struct {
 	{ "replace-origin", CTL_REQ_F_REPLACE_ORIGIN },
 	{ "replace-session-connection", CTL_REQ_F_REPLACE_SESS_CONN },
 	{ "always-transcode", CTL_REQ_F_ALWAYS_TRANSCODE },
+	/*
+	 * rtpengine's flag to decrypt and re-encrypt SRTP even where it could
+	 * pass it through: mrelay always does (fresh keys per side, README
+	 * "SRTP <-> SRTP"), so the flag asks for what happens anyway.
+	 */
+	{ "recrypt", 0 },
 	/* Accepted, nothing to do here. */
 	{ "loop-protect", 0 },
 	{ "no-redis-update", 0 },

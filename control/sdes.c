@@ -20,6 +20,21 @@
  * Answer from a: a's line must name one of our tags with its suite; our
  * line's key is then ours towards a. The answer towards o carries our key
  * for o's accepted line, or no crypto when o offered plain RTP.
+ *
+ * SRTP on both sides is always re-keyed: o's key never leaves towards a,
+ * each side gets keys of its own, and the dataplane decrypts and
+ * re-encrypts (rtpengine's "recrypt", which mrelay takes as its only mode).
+ * The dataplane's pass-through (both legs on one key) is therefore never
+ * asked for by control.
+ *
+ * Forking: the offered lines are kept after an answer, so every forked
+ * answer (another to-tag) is matched against them and its own key becomes
+ * rx[a] while it is the active branch; session.c keeps each branch's keys
+ * in its branch record (struct ctl_branch_keys) and puts them back when
+ * that branch becomes active again. A new offer replaces the lines.
+ *
+ * With the ng SDES option `lifetime`, the keys we draw carry the lifetime
+ * 2^31 we write after them, and the dataplane enforces it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +54,9 @@ struct sdes_edit {
 	char lines[MR_SRTP_SUITE_COUNT][160];	/* "crypto:<value>"; hold keys: wiped */
 	struct mr_str strs[MR_SRTP_SUITE_COUNT];
 };
+
+/* The lifetime written after our keys with the ng SDES option `lifetime` (rtpengine's 2^31). */
+#define SDES_LIFETIME (UINT64_C(1) << 31)
 
 static struct sdes_edit edits[MR_SDP_MAX_MEDIA];
 static struct mr_sdes_set set_buf;
@@ -147,6 +165,8 @@ int ctl_sdes_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, 
 				*why = "no random bytes for an SRTP key";
 				return rc;
 			}
+			if (r->sdes.lifetime)
+				sr->tx[o].lifetime = SDES_LIFETIME;
 		}
 		sr->tx[o].tag = set_buf.c[k].tag;
 		sr->rx[o] = set_buf.c[k];
@@ -184,6 +204,8 @@ int ctl_sdes_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, 
 				*why = "no random bytes for an SRTP key";
 				return rc;
 			}
+			if (r->sdes.lifetime)
+				c->lifetime = SDES_LIFETIME;
 		}
 		sr->n_offered = (uint8_t)n;
 		sr->offered_to = (uint8_t)a;
@@ -249,9 +271,7 @@ int ctl_sdes_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 			memset(&sr->rx[a], 0, sizeof(sr->rx[a]));
 			memset(&sr->tx[a], 0, sizeof(sr->tx[a]));
 		}
-		for (unsigned j = 0; j < MR_ARRAY_SIZE(sr->offered); j++)
-			mr_sdes_crypto_wipe(&sr->offered[j]);
-		sr->n_offered = 0;
+		/* The offered lines stay: a forked answer may still match them. */
 		sr->await[a] = false;
 	} else if (in_savp && sr->rx[a].suite == MR_SRTP_SUITE_NONE) {
 		*why = "RTP/SAVP answer to an offer without SRTP";

@@ -84,10 +84,17 @@ struct ctl_stream {
 	struct ctl_xc xc;		/* codec negotiation (control/codec.c) */
 };
 
+/* The SDES keys of one forked answer, per stream: its own, and ours towards it. */
+struct ctl_branch_keys {
+	struct mr_sdes_crypto rx;	/* the key that branch sends with */
+	struct mr_sdes_crypto tx;	/* the offered line it accepted: ours towards it */
+};
+
 struct ctl_branch {
 	char tag[CTL_MAX_TAG];
 	uint16_t n;
 	struct ctl_remote *remote;	/* n entries */
+	struct ctl_branch_keys *keys;	/* n entries, wiped when freed; NULL: none (never journaled) */
 };
 
 struct ctl_call {

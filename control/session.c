@@ -393,6 +393,15 @@ struct ctl_call *ctl_sess_find(struct ctl *c, struct mr_str call_id)
 	return call;
 }
 
+static void branch_free(struct ctl_branch *bp)
+{
+	if (bp->keys)
+		mr_memzero_explicit(bp->keys, (bp->n ? bp->n : 1u) * sizeof(*bp->keys));
+	free(bp->keys);
+	free(bp->remote);
+	free(bp);
+}
+
 static void release_streams(struct ctl *c, struct ctl_call *call, unsigned from)
 {
 	for (unsigned i = from; i < call->n_streams; i++) {
@@ -417,10 +426,8 @@ static void call_free(struct ctl *c, struct ctl_call *call)
 	heap_remove(&c->sess, call);
 	HASH_DEL(c->sess.calls, call);
 	c->sess.n_calls--;
-	for (unsigned j = 0; j < call->n_branches; j++) {
-		free(call->branches[j]->remote);
-		free(call->branches[j]);
-	}
+	for (unsigned j = 0; j < call->n_branches; j++)
+		branch_free(call->branches[j]);
 	ctl_sdes_wipe_streams(call->streams, call->n_streams);
 	free(call->streams);
 	free(call);
@@ -519,10 +526,8 @@ untake:
 				ctl_ports_untake(&c->ports[l->iface], l->port);
 		}
 bad:
-	for (unsigned b = 0; b < call->n_branches; b++) {
-		free(call->branches[b]->remote);
-		free(call->branches[b]);
-	}
+	for (unsigned b = 0; b < call->n_branches; b++)
+		branch_free(call->branches[b]);
 	free(call->streams);
 	free(call);
 	return -EINVAL;
@@ -703,10 +708,8 @@ static void snapshot_restore(struct ctl *c, struct snapshot *sn, struct ctl_call
 			for (unsigned k = 0; k < 2; k++)
 				if (sn->streams[i].flow[s][k].id == MR_FLOW_ID_NONE)
 					flow_id_put(c, &cur[i].flow[s][k]);
-	for (unsigned j = sn->call.n_branches; j < call->n_branches; j++) {
-		free(call->branches[j]->remote);
-		free(call->branches[j]);
-	}
+	for (unsigned j = sn->call.n_branches; j < call->n_branches; j++)
+		branch_free(call->branches[j]);
 	*call = sn->call;
 	call->hh = hh;
 	call->heap_idx = heap_idx;
@@ -1019,21 +1022,62 @@ int ctl_sess_offer(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 	return sdp_request(offer_do, c, r, out, cap, out_len, why);
 }
 
+/*
+ * The active answer's per-stream state into its branch record: where it
+ * sends from and, with SDES, its own key and the line it accepted, so that
+ * a branch made active again (or left alone when another is dropped) gets
+ * back its own keys, never another branch's.
+ */
+static void branch_save(const struct ctl_call *call, struct ctl_branch *bp)
+{
+	for (unsigned i = 0; i < bp->n && i < call->n_streams; i++) {
+		bp->remote[i] = call->streams[i].remote[1];
+		if (bp->keys) {
+			bp->keys[i].rx = call->streams[i].srtp.rx[1];
+			bp->keys[i].tx = call->streams[i].srtp.tx[1];
+		}
+	}
+}
+
+/* The active answer's state back from its branch record. */
+static void branch_load(struct ctl_call *call, const struct ctl_branch *bp)
+{
+	for (unsigned i = 0; i < bp->n && i < call->n_streams; i++) {
+		call->streams[i].remote[1] = bp->remote[i];
+		if (bp->keys) {
+			call->streams[i].srtp.rx[1] = bp->keys[i].rx;
+			call->streams[i].srtp.tx[1] = bp->keys[i].tx;
+		}
+	}
+}
+
+/* The record of the active answer, if it has one. */
+static struct ctl_branch *branch_active(struct ctl_call *call)
+{
+	for (unsigned j = 0; j < call->n_branches; j++)
+		if (strcmp(call->branches[j]->tag, call->tag[1]) == 0)
+			return call->branches[j];
+	return NULL;
+}
+
 static struct ctl_branch *branch_new(const struct ctl_call *call, const char *tag)
 {
 	struct ctl_branch *bp = calloc(1, sizeof(*bp));
+	unsigned n = call->n_streams ? call->n_streams : 1;
 
 	if (bp == NULL)
 		return NULL;
-	bp->remote = calloc(call->n_streams ? call->n_streams : 1, sizeof(*bp->remote));
-	if (bp->remote == NULL) {
+	bp->remote = calloc(n, sizeof(*bp->remote));
+	bp->keys = calloc(n, sizeof(*bp->keys));
+	if (bp->remote == NULL || bp->keys == NULL) {
+		free(bp->remote);
+		free(bp->keys);
 		free(bp);
 		return NULL;
 	}
 	snprintf(bp->tag, sizeof(bp->tag), "%s", tag);
 	bp->n = call->n_streams;
-	for (unsigned i = 0; i < call->n_streams; i++)
-		bp->remote[i] = call->streams[i].remote[1];
+	branch_save(call, bp);
 	return bp;
 }
 
@@ -1044,15 +1088,12 @@ static struct ctl_branch *branch_new(const struct ctl_call *call, const char *ta
 static int branch_switch(struct ctl_call *call, struct mr_str to_tag, int br, const char **why)
 {
 	if (br >= 0) {
-		struct ctl_branch *bp = call->branches[br];
+		struct ctl_branch *bp = call->branches[br], *cur = branch_active(call);
 
 		/* Save the active one, make `br` active. */
-		for (unsigned j = 0; j < call->n_branches; j++)
-			if (strcmp(call->branches[j]->tag, call->tag[1]) == 0)
-				for (unsigned i = 0; i < call->branches[j]->n && i < call->n_streams; i++)
-					call->branches[j]->remote[i] = call->streams[i].remote[1];
-		for (unsigned i = 0; i < bp->n && i < call->n_streams; i++)
-			call->streams[i].remote[1] = bp->remote[i];
+		if (cur)
+			branch_save(call, cur);
+		branch_load(call, bp);
 		memcpy(call->tag[1], bp->tag, sizeof(call->tag[1]));
 		call->active_branch = (uint16_t)br;
 		return 0;
@@ -1066,11 +1107,8 @@ static int branch_switch(struct ctl_call *call, struct mr_str to_tag, int br, co
 		if (call->branches[0] == NULL)
 			goto oom;
 		call->n_branches = 1;
-	} else {
-		for (unsigned j = 0; j < call->n_branches; j++)
-			if (strcmp(call->branches[j]->tag, call->tag[1]) == 0)
-				for (unsigned i = 0; i < call->branches[j]->n && i < call->n_streams; i++)
-					call->branches[j]->remote[i] = call->streams[i].remote[1];
+	} else if (branch_active(call)) {
+		branch_save(call, branch_active(call));
 	}
 	memset(call->tag[1], 0, sizeof(call->tag[1]));
 	memcpy(call->tag[1], to_tag.p, to_tag.len);
@@ -1162,10 +1200,8 @@ static int answer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		st->mux = st->remote[o].rtcp_mux && st->remote[a].rtcp_mux;
 	}
 	/* Keep the branch record of the active answer current. */
-	for (unsigned j = 0; a == 1 && j < call->n_branches; j++)
-		if (strcmp(call->branches[j]->tag, call->tag[1]) == 0)
-			for (unsigned i = 0; i < call->branches[j]->n && i < call->n_streams; i++)
-				call->branches[j]->remote[i] = call->streams[i].remote[1];
+	if (a == 1 && branch_active(call))
+		branch_save(call, branch_active(call));
 	rc = ctl_sdp_rewrite(c, call, sdp, (unsigned)o, r,
 			     (call->flags & CTL_CALL_F_RTCP_DEMUX) != 0, out, cap, out_len, why);
 	if (rc < 0)
@@ -1190,16 +1226,14 @@ static int branch_drop(struct ctl *c, struct ctl_call *call, int br, const char 
 	bool active = strcmp(bp->tag, call->tag[1]) == 0;
 
 	call->branches[br] = call->branches[--call->n_branches];
-	free(bp->remote);
-	free(bp);
+	branch_free(bp);
 	if (active && call->n_branches) {
 		struct snapshot *sn = &snap_buf;
 		struct ctl_branch *nb = call->branches[call->n_branches - 1];
 		int rc;
 
 		snapshot_take(sn, call);
-		for (unsigned i = 0; i < nb->n && i < call->n_streams; i++)
-			call->streams[i].remote[1] = nb->remote[i];
+		branch_load(call, nb);
 		memcpy(call->tag[1], nb->tag, sizeof(call->tag[1]));
 		rc = program(c, call, &batch_buf, why);
 		if (rc < 0) {

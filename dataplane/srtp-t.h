@@ -37,6 +37,9 @@ struct dp_srtp {
 	uint8_t pad;
 	uint32_t ssrc[DP_SRTP_MAX_SSRC];	/* network byte order, as in the header */
 	uint64_t events;		/* libsrtp events (SSRC collision, key limits) */
+	uint64_t lifetime;		/* packets the key may protect or authenticate; 0 = unbounded */
+	uint64_t used;			/* packets protected or authenticated so far */
+	uint64_t *ev;			/* the using lcore's counters by enum mr_srtp_event, or NULL */
 	/* --- main lcore only: sharing across a flow's modifies --- */
 	uint32_t refs;			/* dp_srtp_session_get/put */
 	uint8_t fp[32];			/* SHA-256 of suite, flags, MKI and key */

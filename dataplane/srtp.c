@@ -30,6 +30,7 @@
 #include "drop-t.h"
 #include "sdes/sdes.h"
 #include "shm/msg-t.h"
+#include "shm/shm-t.h"
 #include "srtp.h"
 
 /* ---- HMAC-SHA1 for libsrtp without allocation per packet ---- */
@@ -208,18 +209,44 @@ enum dp_drop dp_srtp_drop_reason(int rc)
 		return DP_DROP_SRTP_PLAIN;
 	case -EUSERS:
 		return DP_DROP_SRTP_SSRC_LIMIT;
+	case -EKEYEXPIRED:
+		return DP_DROP_SRTP_KEY_USED_UP;
 	default:
 		return DP_DROP_SRTP_OTHER;
 	}
 }
 
-/* libsrtp reports SSRC collisions and key limits here; count, never log. */
+int dp_srtp_event_index(int libsrtp_event)
+{
+	switch (libsrtp_event) {
+	case event_ssrc_collision:
+		return MR_SRTP_EV_SSRC_COLLISION;
+	case event_key_soft_limit:
+		return MR_SRTP_EV_KEY_SOFT_LIMIT;
+	case event_key_hard_limit:
+		return MR_SRTP_EV_KEY_HARD_LIMIT;
+	case event_packet_index_limit:
+		return MR_SRTP_EV_PACKET_INDEX_LIMIT;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * libsrtp reports SSRC collisions and key limits here, from inside protect
+ * or unprotect on the lcore using the session: count, never log.
+ */
 static void on_event(srtp_event_data_t *ev)
 {
 	struct dp_srtp *s = ev && ev->session ? srtp_get_user_data(ev->session) : NULL;
+	int i;
 
-	if (s)
-		s->events++;
+	if (!s)
+		return;
+	s->events++;
+	i = dp_srtp_event_index((int)ev->event);
+	if (s->ev && i >= 0)
+		s->ev[i]++;
 }
 
 int dp_srtp_global_init(void)
@@ -307,6 +334,7 @@ int dp_srtp_session_init(struct dp_srtp *s, struct mr_srtp_spec *spec, bool outb
 	s->outbound = outbound;
 	s->tag_len = (spec->flags & MR_SRTP_F_UNAUTHENTICATED_SRTP) ? 0 : si->srtp_tag_len;
 	s->rtcp_tag_len = si->srtcp_tag_len;
+	s->lifetime = spec->lifetime;
 	srtp_set_user_data(ctx, s);
 out:
 	mr_memzero_explicit(spec->key, sizeof(spec->key));
@@ -374,6 +402,8 @@ int dp_srtp_unprotect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, bool rtcp)
 		return -EINVAL;
 	if (unlikely(*len < min))
 		return -EPROTO;		/* no room for a tag: plain */
+	if (unlikely(s->lifetime && s->used >= s->lifetime))
+		return -EKEYEXPIRED;
 	ssrc = pkt_ssrc(pkt, rtcp);
 	known = ssrc_check(s, ssrc);
 	if (unlikely(known < 0))
@@ -390,6 +420,7 @@ int dp_srtp_unprotect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, bool rtcp)
 	}
 	if (!known)
 		s->ssrc[s->n_ssrc++] = ssrc;
+	s->used++;
 	*len = (unsigned)l;
 	return 0;
 }
@@ -406,6 +437,8 @@ int dp_srtp_protect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, unsigned cap
 		return -EINVAL;
 	if (unlikely(cap < *len || cap - *len < dp_srtp_trailer_len(s, rtcp)))
 		return -ENOSPC;
+	if (unlikely(s->lifetime && s->used >= s->lifetime))
+		return -EKEYEXPIRED;	/* never protected under a used-up key */
 	ssrc = pkt_ssrc(pkt, rtcp);
 	known = ssrc_check(s, ssrc);
 	if (unlikely(known < 0))
@@ -418,6 +451,7 @@ int dp_srtp_protect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, unsigned cap
 		return rc;
 	if (!known)
 		s->ssrc[s->n_ssrc++] = ssrc;
+	s->used++;
 	*len = (unsigned)l;
 	return 0;
 }

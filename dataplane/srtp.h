@@ -11,9 +11,11 @@
  *   -EALREADY  replayed, or older than the replay window  srtp-replay
  *   -EPROTO    plain RTP/RTCP on an SRTP direction        srtp-plain
  *   -EUSERS    an SSRC beyond DP_SRTP_MAX_SSRC            srtp-ssrc-limit
+ *   -EKEYEXPIRED  the key's lifetime is spent (a=crypto     srtp-key-used-up
+ *              lifetime, or libsrtp's own hard limit)
  *   -EINVAL    malformed (e.g. shorter than a header)     srtp-other
  *   -ENOSPC    protect: no room for the trailer           srtp-other
- *   -EKEYEXPIRED, -ENOMEM, -EIO: libsrtp's other errors   srtp-other
+ *   -ENOMEM, -EIO: libsrtp's other errors                 srtp-other
  *
  * Plain packets: a plain RTCP compound (its length fields cover the packet
  * exactly) or a packet too short to hold a tag is -EPROTO. A full-size plain
@@ -34,6 +36,12 @@ struct mr_srtp_spec;
  * Once per process on the main lcore, before any session: srtp_init(), the
  * event handler (counts, never logs) and the allocation-free HMAC-SHA1.
  * 0 or -EIO.
+ *
+ * libsrtp reports SSRC collisions, key soft/hard limits and the packet
+ * index limit through one process-wide handler, from inside protect or
+ * unprotect. It counts each into the session's `events` and, when set, into
+ * the counters of the lcore using the session (dp_srtp_set_events()): an
+ * increment, no lock, no allocation.
  */
 int dp_srtp_global_init(void);
 /* After the last session is freed. */
@@ -92,10 +100,29 @@ static inline bool dp_srtp_is_active(const struct dp_srtp *s)
 }
 
 /*
+ * Where libsrtp's events for s go from now on: the calling lcore's
+ * counters, indexed by enum mr_srtp_event (MR_SRTP_EV_COUNT of them), or
+ * NULL. Called by the lcore about to use the session.
+ */
+static inline void dp_srtp_set_events(struct dp_srtp *s, uint64_t *ev)
+{
+	s->ev = ev;
+}
+
+/* enum mr_srtp_event of a libsrtp srtp_event_t value, or -1 for an unknown one. */
+int dp_srtp_event_index(int libsrtp_event);
+
+/*
  * Unprotect in place: on success *len is the plain length. RTP or RTCP by
  * `rtcp`. The replay window and the rollover counter advance only for
  * packets whose tag verified. Returns 0 or an error above; on error the
  * packet is to be dropped and never learned from.
+ *
+ * Key lifetime: a session made from a spec with a lifetime authenticates
+ * (here) or protects (below) at most that many packets, RTP and RTCP
+ * together; past it every packet is -EKEYEXPIRED before libsrtp sees it, so
+ * nothing more is protected under a used-up key. Forged packets do not
+ * count: only those whose tag verified.
  */
 int dp_srtp_unprotect(struct dp_srtp *s, uint8_t *pkt, unsigned *len, bool rtcp);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* rte_telemetry commands: totals, drops by reason, workers, one flow. */
+/* rte_telemetry commands: totals, drops by reason, SRTP events, workers, one flow. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,8 @@
 
 /* The telemetry thread reads the shm counters; nothing else. */
 static struct dp_ctx *tctx;
+
+static const char *const srtp_event_names[MR_SRTP_EV_COUNT] = MR_SRTP_EVENT_NAMES;
 
 /* Telemetry names are [A-Za-z0-9_]: "eth-short" is published as "eth_short". */
 static const char *tel_name(const char *name, char *buf, size_t len)
@@ -68,6 +70,22 @@ static int cmd_drops(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* libsrtp's events (SSRC collision, key limits), summed over the workers. */
+static int cmd_srtp_events(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd, (void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++) {
+		char name[MR_SHM_NAME_LEN];
+		uint64_t v = 0;
+
+		for (unsigned w = 0; w < n_stat_slots(); w++)
+			v += tctx->shm.workers[w].srtp_events[i];
+		rte_tel_data_add_dict_u64(d, tel_name(srtp_event_names[i], name, sizeof(name)), v);
+	}
+	return 0;
+}
+
 static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd, (void)params;
@@ -85,6 +103,12 @@ static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data 
 		rte_tel_data_add_dict_u64(c, "tx_dropped", ws->tx_dropped);
 		rte_tel_data_add_dict_u64(c, "busy_tsc", ws->busy_tsc);
 		rte_tel_data_add_dict_u64(c, "total_tsc", ws->total_tsc);
+		for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++) {
+			char ev[MR_SHM_NAME_LEN + 8];
+
+			snprintf(ev, sizeof(ev), "srtp_%s", srtp_event_names[i]);
+			rte_tel_data_add_dict_u64(c, tel_name(ev, ev, sizeof(ev)), ws->srtp_events[i]);
+		}
 		if (w < tctx->n_lcores)
 			snprintf(name, sizeof(name), "lcore%u", tctx->lcores[w]->lcore_id);
 		else
@@ -141,6 +165,8 @@ int dp_telemetry_init(struct dp_ctx *ctx)
 					 "Packets received, sent and dropped by the dataplane");
 	rc |= rte_telemetry_register_cmd("/mrelay/drops", cmd_drops,
 					 "Dropped packets by reason (drop_reasons.def)");
+	rc |= rte_telemetry_register_cmd("/mrelay/srtp_events", cmd_srtp_events,
+					 "libsrtp events by kind: SSRC collision, key soft/hard limit, packet index limit");
 	rc |= rte_telemetry_register_cmd("/mrelay/workers", cmd_workers,
 					 "Per-lcore packet and cycle counters");
 	rc |= rte_telemetry_register_cmd("/mrelay/flow", cmd_flow,

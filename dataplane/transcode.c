@@ -205,8 +205,10 @@ static int emit(void *arg, const uint8_t *pkt, uint16_t len)
 	if (a->srtp != NULL && a->srtp->out != NULL) {
 		/* SRTP on the transcoded leg: protected in place, trailer in the tailroom. */
 		unsigned l = len, cap = (unsigned)m->buf_len - m->data_off;
-		int rc = dp_srtp_protect(a->srtp->out, (uint8_t *)d, &l, cap, mr_rtp_is_rtcp(pkt, len));
+		int rc;
 
+		dp_srtp_set_events(a->srtp->out, lc->ws->srtp_events);
+		rc = dp_srtp_protect(a->srtp->out, (uint8_t *)d, &l, cap, mr_rtp_is_rtcp(pkt, len));
 		if (unlikely(rc)) {
 			rte_pktmbuf_free(m);
 			lc->drops[dp_srtp_drop_reason(rc)]++;

@@ -209,14 +209,15 @@ static inline unsigned srtp_flow_drop(int rc)
  * before the source check (only authenticated packets are learned from).
  * Returns 0 or the libsrtp wrapper's error.
  */
-static inline int srtp_in(const struct dp_flow_srtp *sr, struct rte_mbuf *m, struct dp_pkt *p,
-			  uint8_t *pl, bool rtcp)
+static inline int srtp_in(struct dp_lcore *lc, const struct dp_flow_srtp *sr, struct rte_mbuf *m,
+			  struct dp_pkt *p, uint8_t *pl, bool rtcp)
 {
 	unsigned l = p->payload_len;
 	int rc;
 
 	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len))
 		return -EINVAL;	/* payload across segments: libsrtp needs it whole */
+	dp_srtp_set_events(sr->in, lc->ws->srtp_events);
 	rc = dp_srtp_unprotect(sr->in, pl, &l, rtcp);
 	if (likely(rc == 0)) {
 		p->payload_len = (uint16_t)l;
@@ -234,13 +235,14 @@ static inline int srtp_verify(struct dp_lcore *lc, const struct dp_flow_srtp *sr
 {
 	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len))
 		return -EINVAL;
+	dp_srtp_set_events(sr->in, lc->ws->srtp_events);
 	return dp_srtp_verify(sr->in, pl, p->payload_len, rtcp, lc->srtp_scratch,
 			      sizeof(lc->srtp_scratch));
 }
 
 /* Protect what leaves, in place; the trailer goes into the buffer's tailroom. */
-static inline int srtp_out(const struct dp_flow_srtp *sr, struct rte_mbuf *m, struct dp_pkt *p,
-			   uint8_t *pl, bool rtcp)
+static inline int srtp_out(struct dp_lcore *lc, const struct dp_flow_srtp *sr, struct rte_mbuf *m,
+			   struct dp_pkt *p, uint8_t *pl, bool rtcp)
 {
 	unsigned l = p->payload_len;
 	unsigned cap, end;
@@ -249,6 +251,7 @@ static inline int srtp_out(const struct dp_flow_srtp *sr, struct rte_mbuf *m, st
 	if (unlikely((uint32_t)p->payload_off + p->payload_len > m->data_len || m->nb_segs != 1))
 		return -EINVAL;
 	cap = (unsigned)m->buf_len - m->data_off - p->payload_off;
+	dp_srtp_set_events(sr->out, lc->ws->srtp_events);
 	rc = dp_srtp_protect(sr->out, pl, &l, cap, rtcp);
 	if (unlikely(rc))
 		return rc;
@@ -287,7 +290,7 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	if (a->srtp != NULL && a->srtp->in != NULL) {
 		bool rtcp = mr_rtp_is_rtcp(pl, len);
 		int rc = a->srtp->pass ? srtp_verify(lc, a->srtp, m, p, pl, rtcp)
-				       : srtp_in(a->srtp, m, p, pl, rtcp);
+				       : srtp_in(lc, a->srtp, m, p, pl, rtcp);
 
 		if (unlikely(rc)) {
 			fs->drops[srtp_flow_drop(rc)]++;
@@ -335,7 +338,7 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	}
 	dp_rewrite_rtp(pl, len, a);
 	if (a->srtp != NULL && a->srtp->out != NULL) {
-		int rc = srtp_out(a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
+		int rc = srtp_out(lc, a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
 
 		if (unlikely(rc)) {
 			fs->drops[MR_FLOW_DROP_OTHER]++;

@@ -21,6 +21,9 @@ Flows (interface a, untagged; keys derived from fixed seeds):
                   the genuine one from another is, and that source alone passes
   5  SRTP pass-through (both legs share AEAD_AES_256_GCM keys): forwarded byte
                   for byte once its tag verified; a replay and a wrong tag dropped
+  6  RTP -> SRTP with a key lifetime of 3 packets: 3 protected, the 4th dropped
+                  (srtp-key-used-up), never sent under the used-up key
+  7  SRTP -> RTP with a key lifetime of 2 packets: 2 pass, the 3rd dropped
 """
 import os
 import subprocess
@@ -98,6 +101,9 @@ def build(tool):
     k6 = key(6, GCM256)
     s.flow(f'id=5 local={A4}:31008 src={A4}:31009 dst={p4}:7008 '
            f'srtp-in={GCM256}:{k6.hex()} srtp-out={GCM256}:{k6.hex()}')
+    k7, k8 = key(7, CM80), key(8, CM80)
+    s.flow(f'id=6 local={A4}:31010 src={A4}:31011 dst={p4}:7010 srtp-out={CM80}:{k7.hex()}:0:3')
+    s.flow(f'id=7 local={A4}:31012 src={A4}:31013 dst={p4}:7012 srtp-in={CM80}:{k8.hex()}:0:2')
     s.inp.append(dv.arp_reply(pmac, p4, A4))
 
     def fwd(src, sport, lport, payload, out_sport, out_dport, out_payload, l2=pmac):
@@ -159,6 +165,22 @@ def build(tool):
     s.drop(frame(p4, 6008, 31008, srtp5[1]), 'srtp-replay')
     s.drop(frame(p4, 6008, 31008, srtp5[2][:-1] + bytes([srtp5[2][-1] ^ 0x80])), 'srtp-auth')
     fwd(p4, 6008, 31008, srtp5[2], 31009, 7008, srtp5[2])
+    # 6: the key protects three packets, then nothing more leaves.
+    tool.new('f6', 'out', CM80, k7)
+    for i in range(4):
+        plain = dv.rtp(90 + i, 160 * i, 0x6666, n=80)
+        if i < 3:
+            fwd(p4, 6010, 31010, plain, 31011, 7010, tool.protect('f6', plain))
+        else:
+            s.drop(frame(p4, 6010, 31010, plain), 'srtp-key-used-up')
+    # 7: the peer's key is accepted for two packets, then no more.
+    tool.new('f7', 'out', CM80, k8)
+    for i in range(3):
+        plain = dv.rtp(20 + i, 160 * i, 0x7777, n=80)
+        if i < 2:
+            fwd(p4, 6012, 31012, tool.protect('f7', plain), 31013, 7012, plain)
+        else:
+            s.drop(frame(p4, 6012, 31012, tool.protect('f7', plain)), 'srtp-key-used-up')
     return s
 
 

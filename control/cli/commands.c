@@ -366,6 +366,13 @@ static void show_totals(json_t *r)
 	printf("%-12s %s (instance %s, generation %" PRIu64 ")\n", "dataplane",
 	       json_is_true(json_object_get(dp, "attached")) ? "attached" : "DOWN",
 	       cli_js(dp, "instance"), cli_ju(dp, "generation"));
+	{
+		json_t *ev = json_object_get(r, "srtp_events"), *v;
+		const char *k;
+
+		json_object_foreach(ev, k, v)
+			printf("srtp %-19s %" PRIu64 "\n", k, (uint64_t)json_integer_value(v));
+	}
 }
 
 int cli_cmd_totals(struct cli *g, int argc, char **argv)
@@ -459,7 +466,9 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv)
 	int rc = shm_cmd(g, argc, argv, "drops [--all] [--json]\n"
 			 "Packets dropped, per reason and per worker, read from the dataplane's "
 			 "shared memory\n(works while mrelay-control is down). Reasons with no drop "
-			 "are left out unless --all\n(--json always lists every reason).", &shm, &all);
+			 "are left out unless --all\n(--json always lists every reason). libsrtp's "
+			 "events (SSRC collision, key limits)\nfollow as rows 'srtp-event NAME'.",
+			 &shm, &all);
 	unsigned nw, nd;
 	json_t *o, *a;
 
@@ -483,6 +492,26 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv)
 						   "total", (json_int_t)tot, "per_worker", per));
 	}
 	json_object_set_new(o, "drops", a);
+	{
+		static const char *const names[MR_SRTP_EV_COUNT] = MR_SRTP_EVENT_NAMES;
+		json_t *ea = json_array();
+
+		for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++) {
+			json_t *per = json_array();
+			uint64_t tot = 0;
+
+			for (unsigned w = 0; w < nw; w++) {
+				uint64_t v = __atomic_load_n(&shm.workers[w].srtp_events[i],
+							     __ATOMIC_RELAXED);
+
+				tot += v;
+				json_array_append_new(per, json_integer((json_int_t)v));
+			}
+			json_array_append_new(ea, json_pack("{sssIso}", "event", names[i],
+							    "total", (json_int_t)tot, "per_worker", per));
+		}
+		json_object_set_new(o, "srtp_events", ea);
+	}
 	json_object_set_new(o, "workers", json_integer(nw));
 	if (g->json) {
 		cli_print_json(o);
@@ -506,6 +535,22 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv)
 			if (!all && cli_ju(e, "total") == 0)
 				continue;
 			row[0] = cli_js(e, "reason");
+			row[1] = fmt_u(cli_ju(e, "total"), cells[0], sizeof(cells[0]));
+			for (unsigned w = 0; w < nw; w++)
+				row[2 + w] = fmt_u((uint64_t)json_integer_value(
+					json_array_get(json_object_get(e, "per_worker"), w)),
+					cells[1 + w], sizeof(cells[1 + w]));
+			cli_table_add(t, row);
+		}
+		/* libsrtp's events: not drops, counted beside them; left out at 0 unless --all. */
+		json_array_foreach(json_object_get(o, "srtp_events"), i, e) {
+			const char *row[2 + MR_SHM_MAX_WORKERS];
+			char cells[1 + MR_SHM_MAX_WORKERS][24], name[48];
+
+			if (!all && cli_ju(e, "total") == 0)
+				continue;
+			snprintf(name, sizeof(name), "srtp-event %s", cli_js(e, "event"));
+			row[0] = name;
 			row[1] = fmt_u(cli_ju(e, "total"), cells[0], sizeof(cells[0]));
 			for (unsigned w = 0; w < nw; w++)
 				row[2 + w] = fmt_u((uint64_t)json_integer_value(

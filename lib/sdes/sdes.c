@@ -639,6 +639,7 @@ int mr_sdes_crypto_to_spec(const struct mr_sdes_crypto *c, struct mr_srtp_spec *
 	spec->flags = c->flags & MR_SRTP_F_ALL;
 	spec->mki_len = c->mki_len;
 	spec->mki = c->mki;
+	spec->lifetime = c->lifetime;
 	memcpy(spec->key, c->key, klen);
 	return 0;
 }

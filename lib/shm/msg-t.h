@@ -9,11 +9,13 @@
 #define MR_MSG_T_H
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/mr_addr.h"
 
-#define MR_MSG_ABI 1
+/* 2: mr_srtp_spec.lifetime, mr_worker_stats.srtp_events */
+#define MR_MSG_ABI 2
 
 enum mr_msg_type {
 	/* control -> dataplane (command ring) */
@@ -67,7 +69,10 @@ struct mr_flow_key {
  * 3 AES_256_CM_HMAC_SHA1_80, 4 AEAD_AES_128_GCM, 5 AEAD_AES_256_GCM.
  * flags: MR_SRTP_F_* (1 UNENCRYPTED_SRTP, 2 UNENCRYPTED_SRTCP,
  * 4 UNAUTHENTICATED_SRTP). mki: value of mki_len (0..4) bytes, big-endian
- * on the wire.
+ * on the wire. lifetime: most SRTP + SRTCP packets the master key may
+ * protect or authenticate (a=crypto lifetime, RFC 4568 section 6.1); 0 = no
+ * bound but SRTP's own. It took 8 of key's formerly unused bytes (keys are
+ * at most 46): older senders left them zero, meaning no bound.
  */
 struct mr_srtp_spec {
 	uint8_t suite;		/* enum mr_srtp_suite; 0 = none */
@@ -75,7 +80,8 @@ struct mr_srtp_spec {
 	uint8_t flags;		/* MR_SRTP_F_* */
 	uint8_t mki_len;
 	uint32_t mki;
-	uint8_t key[56];	/* wiped after use */
+	uint8_t key[48];	/* wiped after use */
+	uint64_t lifetime;	/* packets; 0 = unbounded */
 };
 
 /*
@@ -189,6 +195,8 @@ static_assert(sizeof(struct mr_ip) == 20, "mr_ip layout");
 static_assert(sizeof(struct mr_sockaddr) == 24, "mr_sockaddr layout");
 static_assert(sizeof(struct mr_flow_key) == 24, "mr_flow_key layout");
 static_assert(sizeof(struct mr_srtp_spec) == 64, "mr_srtp_spec layout");
+static_assert(offsetof(struct mr_srtp_spec, lifetime) == 56, "mr_srtp_spec layout");
+static_assert(offsetof(struct mr_flow_spec, srtp_in) % 8 == 0, "mr_srtp_spec alignment");
 static_assert(sizeof(struct mr_transcode_spec) == 48, "mr_transcode_spec layout");
 static_assert(sizeof(struct mr_flow_spec) == 328, "mr_flow_spec layout");
 static_assert(sizeof(struct mr_msg_hdr) == 24, "mr_msg_hdr layout");

@@ -19,6 +19,20 @@
 #define MR_SHM_MAX_IFACES 8
 #define MR_SHM_NAME_LEN 32
 
+/*
+ * libsrtp's events (srtp_install_event_handler), counted per worker in
+ * struct mr_worker_stats.srtp_events. Append only.
+ */
+enum mr_srtp_event {
+	MR_SRTP_EV_SSRC_COLLISION = 0,	/* one SSRC both sent and received on a session */
+	MR_SRTP_EV_KEY_SOFT_LIMIT = 1,	/* the master key nears its packet limit */
+	MR_SRTP_EV_KEY_HARD_LIMIT = 2,	/* the master key is used up: packets refused */
+	MR_SRTP_EV_PACKET_INDEX_LIMIT = 3, /* the packet index is about to wrap */
+	MR_SRTP_EV_COUNT = 4,
+};
+#define MR_SRTP_EVENT_NAMES \
+	{ "ssrc-collision", "key-soft-limit", "key-hard-limit", "packet-index-limit" }
+
 enum mr_shm_state {
 	MR_SHM_STARTING = 0,
 	MR_SHM_RUNNING = 1,
@@ -67,6 +81,8 @@ struct mr_worker_stats {
 	uint64_t total_tsc;		/* cycles in the loop */
 	uint64_t tx_dropped;		/* TX ring full */
 	uint64_t pad[3];
+	uint64_t srtp_events[MR_SRTP_EV_COUNT];	/* by enum mr_srtp_event */
+	uint64_t pad2[4];
 	uint64_t drops[MR_SHM_MAX_DROPS];	/* indexed by the dataplane's drop reason */
 } __attribute__((aligned(64)));
 

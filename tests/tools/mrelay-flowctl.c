@@ -16,7 +16,8 @@
  *   [expect=ADDR[:PORT]] [out-iface=N] [out-vlan=N] [peer=N]
  *   [flags=learn,strict,rtcp,mux,blackhole,ssrc,peer-dst] [window=MS] [idle=S]
  *   [clock=HZ] [ssrc=N] [seq-delta=N] [ts-delta=N] [tenant=N]
- *   [srtp-in=SUITE:HEXKEY[:FLAGS]] [srtp-out=SUITE:HEXKEY[:FLAGS]] (lib/sdes numbers)
+ *   [srtp-in=SUITE:HEXKEY[:FLAGS[:LIFETIME]]] [srtp-out=...] (lib/sdes numbers;
+ *   LIFETIME: packets the key may be used for)
  *   [xc=CODEC:PT>CODEC:PT] [te=PT>PT] [cn=PT] [ptime=MS] [cx=N]  (transcoding;
  *   CODEC pcmu, pcma, g722, opus; te/cn PT '-' = not negotiated)
  * Exit: 0 all acks 0 (or -k), 1 some ack failed, 2 usage, 3 attach/timeout.
@@ -259,7 +260,7 @@ static int parse_addr_opt_port(const char *s, struct mr_sockaddr *sa)
 	return mr_ip_parse(s, &sa->ip);
 }
 
-/* "SUITE:HEXKEY[:FLAGS]" (lib/sdes numbers) into an SRTP spec. */
+/* "SUITE:HEXKEY[:FLAGS[:LIFETIME]]" (lib/sdes numbers) into an SRTP spec. */
 static int parse_srtp(const char *v, struct mr_srtp_spec *sp)
 {
 	unsigned suite, flags = 0, n = 0;
@@ -279,6 +280,9 @@ static int parse_srtp(const char *v, struct mr_srtp_spec *sp)
 	}
 	if (h[0] == ':') {
 		flags = (unsigned)strtoul(h + 1, &end, 10);
+		if (*end == ':') {
+			sp->lifetime = strtoull(end + 1, &end, 10);
+		}
 		if (*end)
 			return -EINVAL;
 	}

@@ -293,6 +293,88 @@ START_TEST(sdes_options)
 }
 END_TEST
 
+/*
+ * A forked call: two answers (to-tags) to one SRTP offer. The flow from the
+ * callee's side must decrypt with the key of the branch that is active, its
+ * own; dropping that branch brings back the other one's key, not the last.
+ */
+START_TEST(forked_answers_keep_their_own_keys)
+{
+	struct mr_sdes_crypto ours[8], k1, k2;
+	char line[200], cl[300], sdp[1024];
+	const struct mr_flow_spec *fb;
+
+	sig("offer", "fork", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/SAVP");
+	ck_result("ok");
+	ck_assert_uint_eq(reply_crypto(ours, 8), 5);
+
+	endpoint_line(line, sizeof(line), 1, ours[0].suite, NULL, &k1);
+	snprintf(cl, sizeof(cl), "a=crypto:%s\r\n", line);
+	sdp_with(sdp, sizeof(sdp), "bob", "198.51.100.20", 3456, "RTP/SAVP", cl);
+	sig("answer", "fork", "ft1", "branch-1", sdp, NULL);
+	ck_result("ok");
+	fb = fdp_flow_at(port_of("fork", 1));
+	ck_assert(spec_has_key(&fb->srtp_in, &k1));
+
+	/* A second branch answers, choosing another offered line, with its own key. */
+	endpoint_line(line, sizeof(line), 2, ours[1].suite, NULL, &k2);
+	snprintf(cl, sizeof(cl), "a=crypto:%s\r\n", line);
+	sdp_with(sdp, sizeof(sdp), "carol", "198.51.100.30", 5678, "RTP/SAVP", cl);
+	sig("answer", "fork", "ft1", "branch-2", sdp, NULL);
+	ck_result("ok");
+	fb = fdp_flow_at(port_of("fork", 1));
+	ck_assert_msg(spec_has_key(&fb->srtp_in, &k2), "branch 2 decrypted with another key");
+	ck_assert_str_eq(fmt_sa(&fb->out_dst), "192.0.2.10:49170");
+	ck_assert(spec_has_key(&fdp_flow_at(port_of("fork", 0))->srtp_out, &ours[1]));
+
+	/* Branch 2 goes away: branch 1 is active again, with its own key and line. */
+	sig("delete", "fork", "ft1", "branch-2", NULL, NULL);
+	ck_result("ok");
+	fb = fdp_flow_at(port_of("fork", 1));
+	ck_assert_msg(spec_has_key(&fb->srtp_in, &k1), "branch 1 came back with another key");
+	ck_assert(spec_has_key(&fdp_flow_at(port_of("fork", 0))->srtp_out, &ours[0]));
+	mr_sdes_crypto_wipe(&k1);
+	mr_sdes_crypto_wipe(&k2);
+}
+END_TEST
+
+/* Key lifetimes reach the dataplane: the peer's from its line, ours with SDES-lifetime. */
+START_TEST(lifetime_to_dataplane)
+{
+	struct mr_sdes_crypto ours[8], k1;
+	char line[200], cl[300], sdp[1024];
+	const struct mr_flow_spec *fa, *fb;
+
+	sig("offer", "life", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/SAVP5:flagsl13:SDES-lifetimee");
+	ck_result("ok");
+	ck_assert_uint_eq(reply_crypto(ours, 8), 5);
+	endpoint_line(line, sizeof(line), 1, ours[0].suite, "|2^20", &k1);
+	snprintf(cl, sizeof(cl), "a=crypto:%s\r\n", line);
+	sdp_with(sdp, sizeof(sdp), "bob", "198.51.100.20", 3456, "RTP/SAVP", cl);
+	sig("answer", "life", "ft1", "tt1", sdp, NULL);
+	ck_result("ok");
+	fa = fdp_flow_at(port_of("life", 0));
+	fb = fdp_flow_at(port_of("life", 1));
+	ck_assert_uint_eq(fb->srtp_in.lifetime, UINT64_C(1) << 20);
+	ck_assert_uint_eq(fa->srtp_out.lifetime, UINT64_C(1) << 31);
+	mr_sdes_crypto_wipe(&k1);
+
+	/* Without the option, ours are unbounded (but SRTP's own limit). */
+	sig("offer", "life-2", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/SAVP");
+	ck_result("ok");
+	ck_assert_uint_eq(fdp_flow_at(port_of("life-2", 0))->srtp_out.lifetime, 0);
+}
+END_TEST
+
+/* rtpengine's "recrypt" is what mrelay always does: accepted without a warning. */
+START_TEST(recrypt_flag)
+{
+	sig("offer", "recrypt", "ft1", NULL, sdp_a, "18:transport-protocol8:RTP/SAVP5:flagsl7:recrypte");
+	ck_result("ok");
+	ck_assert_str_eq(rget("warning"), "");
+}
+END_TEST
+
 static Suite *ctl_sdes_suite(void)
 {
 	Suite *s = suite_create("ctl_sdes");
@@ -305,6 +387,9 @@ static Suite *ctl_sdes_suite(void)
 	tcase_add_test(tc, no_usable_crypto_is_an_error);
 	tcase_add_test(tc, answer_must_name_an_offered_line);
 	tcase_add_test(tc, sdes_options);
+	tcase_add_test(tc, forked_answers_keep_their_own_keys);
+	tcase_add_test(tc, lifetime_to_dataplane);
+	tcase_add_test(tc, recrypt_flag);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,10 +21,13 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <srtp2/srtp.h>
 
+#include "drop.h"
 #include "mr_check.h"
 #include "sdes/sdes.h"
 #include "shm/msg-t.h"
+#include "shm/shm-t.h"
 #include "srtp.h"
 
 
@@ -771,6 +774,106 @@ START_TEST(mki_on_the_wire)
 }
 END_TEST
 
+/*
+ * Key lifetime (a=crypto, RFC 4568 6.1): a sender protects at most that
+ * many packets, RTP and RTCP together, and leaves the rest untouched; a
+ * receiver authenticates at most that many, forged packets not counting.
+ */
+START_TEST(key_lifetime)
+{
+	struct mr_srtp_spec sp;
+	struct dp_srtp tx, rx, tx2;
+	uint8_t p[256], keep[256], pk[4][256];
+	unsigned len, lk[4];
+
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key30, 0);
+	sp.lifetime = 3;
+	ck_assert_int_eq(dp_srtp_session_init(&tx, &sp, true), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		lk[i] = i == 2 ? rtcp_make(pk[i], 0x4242) : rtp_make(pk[i], (uint16_t)(7 + i), 0x4242, 80);
+		ck_assert_int_eq(dp_srtp_protect(&tx, pk[i], &lk[i], sizeof(pk[i]), i == 2), 0);
+	}
+	len = rtp_make(p, 10, 0x4242, 80);
+	memcpy(keep, p, len);
+	ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), -EKEYEXPIRED);
+	ck_assert_int_eq(memcmp(p, keep, len), 0);	/* never protected under a used-up key */
+	ck_assert_uint_eq(len, 12 + 80);
+	len = rtcp_make(p, 0x4242);
+	ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), true), -EKEYEXPIRED);
+	ck_assert_uint_eq(dp_srtp_drop_reason(-EKEYEXPIRED), DP_DROP_SRTP_KEY_USED_UP);
+	ck_assert_str_eq(dp_drop_names[DP_DROP_SRTP_KEY_USED_UP], "srtp-key-used-up");
+
+	/* The receiver's bound: two packets; a forged one in between does not count. */
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key30, 0);
+	sp.lifetime = 2;
+	ck_assert_int_eq(dp_srtp_session_init(&rx, &sp, false), 0);
+	ck_assert_int_eq(dp_srtp_unprotect(&rx, pk[0], &lk[0], false), 0);
+	len = rtp_make(p, 30, 0x4242, 80);
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, (const uint8_t[30]){ 0xee }, 0);
+	ck_assert_int_eq(dp_srtp_session_init(&tx2, &sp, true), 0);
+	ck_assert_int_eq(dp_srtp_protect(&tx2, p, &len, sizeof(p), false), 0);
+	ck_assert_int_eq(dp_srtp_unprotect(&rx, p, &len, false), -EBADMSG);	/* forged */
+	ck_assert_int_eq(dp_srtp_unprotect(&rx, pk[2], &lk[2], true), 0);
+	ck_assert_int_eq(dp_srtp_unprotect(&rx, pk[1], &lk[1], false), -EKEYEXPIRED);
+
+	/* No lifetime: no bound of ours. */
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key30, 0);
+	dp_srtp_session_free(&tx);
+	ck_assert_int_eq(dp_srtp_session_init(&tx, &sp, true), 0);
+	for (unsigned i = 0; i < 10; i++) {
+		len = rtp_make(p, (uint16_t)(100 + i), 0x4242, 80);
+		ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), 0);
+	}
+	dp_srtp_session_free(&tx);
+	dp_srtp_session_free(&tx2);
+	dp_srtp_session_free(&rx);
+}
+END_TEST
+
+/*
+ * libsrtp's events reach the counters of the lcore using the session. An
+ * SSRC collision is the one a test can cause: the stream of an SSRC that a
+ * session protected is then used to unprotect a later packet of that SSRC
+ * (libsrtp's direction check, after the tag and replay checks pass).
+ */
+START_TEST(libsrtp_events_counted)
+{
+	struct mr_srtp_spec sp;
+	struct dp_srtp tx, other;
+	uint64_t lcore_a[MR_SRTP_EV_COUNT] = { 0 }, lcore_b[MR_SRTP_EV_COUNT] = { 0 };
+	uint8_t p[256];
+	unsigned len;
+	int l;
+
+	ck_assert_int_eq(dp_srtp_event_index(event_ssrc_collision), MR_SRTP_EV_SSRC_COLLISION);
+	ck_assert_int_eq(dp_srtp_event_index(event_key_soft_limit), MR_SRTP_EV_KEY_SOFT_LIMIT);
+	ck_assert_int_eq(dp_srtp_event_index(event_key_hard_limit), MR_SRTP_EV_KEY_HARD_LIMIT);
+	ck_assert_int_eq(dp_srtp_event_index(event_packet_index_limit), MR_SRTP_EV_PACKET_INDEX_LIMIT);
+	ck_assert_int_eq(dp_srtp_event_index(99), -1);
+
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key30, 0);
+	ck_assert_int_eq(dp_srtp_session_init(&tx, &sp, true), 0);
+	dp_srtp_set_events(&tx, lcore_a);
+	len = rtp_make(p, 1, 0x99, 40);
+	ck_assert_int_eq(dp_srtp_protect(&tx, p, &len, sizeof(p), false), 0);
+	ck_assert_uint_eq(tx.events, 0);
+	/* Sequence 2 of that SSRC, protected elsewhere under the same key. */
+	spec_make(&sp, MR_SRTP_SUITE_AES_CM_128_HMAC_SHA1_80, key30, 0);
+	ck_assert_int_eq(dp_srtp_session_init(&other, &sp, true), 0);
+	len = rtp_make(p, 2, 0x99, 40);
+	ck_assert_int_eq(dp_srtp_protect(&other, p, &len, sizeof(p), false), 0);
+	dp_srtp_set_events(&tx, lcore_b);	/* another lcore uses it now */
+	l = (int)len;
+	/* The wrapper refuses to unprotect on a sending session; libsrtp itself does not. */
+	ck_assert_int_eq(srtp_unprotect(tx.ctx, p, &l), srtp_err_status_ok);
+	ck_assert_uint_eq(lcore_b[MR_SRTP_EV_SSRC_COLLISION], 1);
+	ck_assert_uint_eq(lcore_a[MR_SRTP_EV_SSRC_COLLISION], 0);
+	ck_assert_uint_eq(tx.events, 1);
+	dp_srtp_session_free(&tx);
+	dp_srtp_session_free(&other);
+}
+END_TEST
+
 START_TEST(init_checks_and_wipe)
 {
 	struct mr_srtp_spec sp;
@@ -1065,6 +1168,8 @@ static Suite *srtp_suite(void)
 	tcase_add_test(tc, session_params);
 	tcase_add_test(tc, mki_on_the_wire);
 	tcase_add_test(tc, init_checks_and_wipe);
+	tcase_add_test(tc, key_lifetime);
+	tcase_add_test(tc, libsrtp_events_counted);
 	tcase_add_test(tc, passthrough_verify);
 	tcase_add_test(tc, session_shared_across_modify);
 	tcase_add_test(tc, flow_holder);
