@@ -68,19 +68,29 @@ static void legs_str(json_t *call, char *buf, size_t len)
 
 /* ---- calls --------------------------------------------------------------- */
 
+/* The SRTP suite each party sends with on the first stream ("none": plain RTP). */
+static void srtp_str(json_t *call, char *buf, size_t len)
+{
+	json_t *dirs = json_object_get(json_array_get(json_object_get(call, "streams"), 0),
+				       "directions");
+
+	snprintf(buf, len, "%s|%s", orstr(cli_js(json_array_get(dirs, 0), "srtp"), "-"),
+		 orstr(cli_js(json_array_get(dirs, 1), "srtp"), "-"));
+}
+
 static void show_calls(json_t *r)
 {
 	static const char *const h[] = { "CALL-ID", "AGE", "LEGS", "STREAMS", "PKTS A>B", "PKTS B>A",
-					 "LOSS%", "JITTER", "MOS" };
+					 "LOSS%", "JITTER", "MOS", "SRTP A|B" };
 	json_t *calls = json_object_get(r, "calls"), *call;
-	struct cli_table *t = cli_table_new(9, h);
+	struct cli_table *t = cli_table_new(10, h);
 	size_t i;
 
 	cli_table_right(t, 0x1fa);
 	json_array_foreach(calls, i, call) {
-		char age[16], legs[600], ns[16], a[24], b[24], l[16], j[16], m[16];
+		char age[16], legs[600], ns[16], a[24], b[24], l[16], j[16], m[16], sr[80];
 		json_t *pk = json_object_get(call, "packets");
-		const char *row[9] = { cli_js(call, "call_id"), cli_age((int64_t)cli_ju(call, "age_s"),
+		const char *row[10] = { cli_js(call, "call_id"), cli_age((int64_t)cli_ju(call, "age_s"),
 									 age, sizeof(age)),
 				       legs, ns,
 				       cli_count((uint64_t)json_integer_value(json_array_get(pk, 0)),
@@ -89,9 +99,10 @@ static void show_calls(json_t *r)
 						 b, sizeof(b)),
 				       fmt_f(cli_jf(call, "loss_pct"), 2, "", l, sizeof(l)),
 				       fmt_f(cli_jf(call, "jitter_ms"), 1, " ms", j, sizeof(j)),
-				       fmt_f(cli_jf(call, "mos"), 2, "", m, sizeof(m)) };
+				       fmt_f(cli_jf(call, "mos"), 2, "", m, sizeof(m)), sr };
 
 		legs_str(call, legs, sizeof(legs));
+		srtp_str(call, sr, sizeof(sr));
 		snprintf(ns, sizeof(ns), "%zu", json_array_size(json_object_get(call, "streams")));
 		cli_table_add(t, row);
 	}
@@ -103,7 +114,8 @@ static void show_calls(json_t *r)
 int cli_cmd_calls(struct cli *g, int argc, char **argv)
 {
 	int pos, rc = cli_parse(g, argc, argv, "calls [--json]\n"
-				"List the calls: legs, age, packets each way, worst loss, jitter and MOS.",
+				"List the calls: legs, age, packets each way, worst loss, jitter, MOS and the\n"
+				"SRTP suite each party sends with (first stream; none: plain RTP).",
 				NULL, NULL, NULL, 0, 0, &pos);
 
 	if (rc >= 0)

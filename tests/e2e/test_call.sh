@@ -126,7 +126,7 @@ else
 fi
 
 # Everything that reaches the callee's media port, and the SIP at both ends.
-mr_capture "$MR_NS_B" cap_b "arp or udp port 5060 or udp dst port $CALLEE_PORT" ||
+mr_capture "$MR_NS_B" cap_b "arp or udp port 5060 or udp port 5062 or udp dst port $CALLEE_PORT" ||
   bail "tshark captures in the callee's namespace"
 mr_capture "$MR_NS_A" cap_a "arp or udp port 5060 or udp port $CALLER_PORT" ||
   bail "tshark captures in the caller's namespace"
@@ -152,7 +152,7 @@ else
     --stats "$work/peer.json"
   mr_wait_for 10 "$MR_PID_peer" ip netns exec "$MR_NS_B" ss -Hlun "src $MR_B_IP:$CALLEE_PORT" ||
     bail "srtp-peer listens on $MR_B_IP:$CALLEE_PORT"
-  (cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas_srtp.xml" -i "$MR_B_IP" -p 5060 \
+  (cd "$work" && exec ip netns exec "$MR_NS_B" sipp -sf "$here/uas_srtp.xml" -i "$MR_B_IP" -p 5062 \
     -mi "$MR_B_IP" -mp $((CALLEE_PORT + 2)) -key peer_port "$CALLEE_PORT" \
     -key callee_key "$callee_key" -key offer_file "$offer_file" \
     -m 1 -nostdin -timeout 40s -timeout_error -trace_err) >"$work/uas.log" 2>&1 &
@@ -160,8 +160,10 @@ else
   SERVICE=srtp
 fi
 MR_PIDS+=("$uas_pid"); MR_PID_NAMES+=(uas)
-mr_wait_for 10 "$uas_pid" ip netns exec "$MR_NS_B" ss -Hlun "src $MR_B_IP:5060" ||
-  bail "sipp (callee) listens on $MR_B_IP:5060"
+UAS_PORT=5060
+[ $srtp = 1 ] && UAS_PORT=5062	# kamailio.cfg sends user "srtp" there
+mr_wait_for 10 "$uas_pid" ip netns exec "$MR_NS_B" ss -Hlun "src $MR_B_IP:$UAS_PORT" ||
+  bail "sipp (callee) listens on $MR_B_IP:$UAS_PORT"
 
 # The caller: one call, the capture played after the ACK, BYE 8.5 s later.
 (cd "$work" && exec ip netns exec "$MR_NS_A" sipp -sf "$here/uac_pcap.xml" "$MR_SIP_IP:5060" \
@@ -194,6 +196,21 @@ if [ $mode = relay ]; then
     mr_ng query "call-id=$ngcall" >"$work/ng-query-during.json" 2>&1
     check "during the call, ng query answers ok for it" grep -q '"result": "ok"' "$work/ng-query-during.json"
   fi
+  if [ $srtp = 1 ]; then
+    # libsrtp's events, counted per lcore, in the dataplane's telemetry (none in a clean call).
+    tel=$(python3 - "/var/run/dpdk/mr-$MR_ID/dpdk_telemetry.v2" 2>&1 <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.recv(4096)
+s.send(b'/mrelay/srtp_events')
+print(json.dumps(json.loads(s.recv(65536).decode())['/mrelay/srtp_events'], sort_keys=True))
+PY
+)
+    check "telemetry /mrelay/srtp_events counts libsrtp's four events, none in this call [$tel]" \
+      [ "$tel" = '{"key_hard_limit": 0, "key_soft_limit": 0, "packet_index_limit": 0, "ssrc_collision": 0}' ]
+  fi
 fi
 
 # Bounded by sipp's own -timeout; the extra wait is a guard.
@@ -209,7 +226,7 @@ mr_capture_stop cap_a
 
 # What the caller saw: the callee's address or the relay's in the 200 OK.
 sdp_of() { # PCAP SIP-FILTER -> "address port"
-  tshark -n -r "$1" -Y "sip && sdp && $2" -T fields -E separator=' ' \
+  tshark -n -r "$1" -d udp.port==5062,sip -Y "sip && sdp && $2" -T fields -E separator=' ' \
     -e sdp.connection_info.address -e sdp.media.port 2>/dev/null | head -n1
 }
 read -r a_sdp_ip a_sdp_port <<<"$(sdp_of "$work/cap_a.pcap" 'sip.Status-Code == 200')"
@@ -290,7 +307,7 @@ print(hashlib.sha256(b"".join(bytes.fromhex(l.strip().replace(":", "")) for l in
     [ "$(peer payload_sha256)" = "$pcap_sha" ]
   check "srtp-peer echoed every packet under the callee's key ($(peer echoed))" [ "$(peer echoed)" = "$want" ]
   offered=$(sed -nE 's/^a=crypto:[0-9]+ [A-Z0-9_]+ inline:([A-Za-z0-9+\/=]+).*/\1/p' "$work/offer.line" 2>/dev/null)
-  b_proto=$(tshark -n -r "$work/cap_b.pcap" -Y 'sip.Method == "INVITE" && sdp' -T fields \
+  b_proto=$(tshark -n -r "$work/cap_b.pcap" -d udp.port==5062,sip -Y 'sip.Method == "INVITE" && sdp' -T fields \
     -e sdp.media.proto 2>/dev/null | head -n1)
   check "the callee's INVITE offers RTP/SAVP (got ${b_proto:-none})" [ "$b_proto" = RTP/SAVP ]
   check "the relay offered AES_CM_128_HMAC_SHA1_80 first (the callee's answer's suite)" \
