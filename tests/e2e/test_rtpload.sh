@@ -90,8 +90,10 @@ ngport=$((30000 + $$ % 10000))
 rtpe_pid=$!
 up=1
 for _ in $(seq 100); do
-  # Up once its ng socket is bound (127.0.0.1:port in /proc/net/udp).
-  grep -qi " 0100007F:$(printf %04X $ngport) " /proc/net/udp && { up=0; break; }
+  # Up once it holds its ng socket (127.0.0.1:port in /proc/net/udp, whose
+  # inode is one of rtpengine's descriptors: not somebody else's socket).
+  ino=$(awk -v a="0100007F:$(printf %04X $ngport)" 'toupper($2) == a { print $10 }' /proc/net/udp)
+  [ -n "$ino" ] && ls -l "/proc/$rtpe_pid/fd" 2>/dev/null | grep -q "socket:\[$ino\]" && { up=0; break; }
   kill -0 "$rtpe_pid" 2>/dev/null || break
   sleep 0.1
 done
