@@ -3,7 +3,7 @@
 # One real call through Kamailio and mrelay, checked on the wire (TAP output).
 #
 #   test_call.sh DATAPLANE CONTROL SHM_FLOWS     the call's media through mrelay
-#   test_call.sh --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER
+#   test_call.sh --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER MRELAYCTL
 #                                                RTP from the caller, SRTP (SDES)
 #                                                towards the callee
 #   test_call.sh --direct                        no relay: the harness itself
@@ -43,8 +43,8 @@ srtp=0
 if [ "${1:-}" = --direct ]; then
   mode=direct
 elif [ "${1:-}" = --srtp ]; then
-  [ $# = 5 ] || { echo "Usage: $0 --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER" >&2; exit 2; }
-  srtp=1 DATAPLANE=$2 CONTROL=$3 MR_SHM_FLOWS=$4 SRTP_PEER=$5
+  [ $# = 6 ] || { echo "Usage: $0 --srtp DATAPLANE CONTROL SHM_FLOWS SRTP_PEER MRELAYCTL" >&2; exit 2; }
+  srtp=1 DATAPLANE=$2 CONTROL=$3 MR_SHM_FLOWS=$4 SRTP_PEER=$5 MRELAYCTL=$6
 else
   [ $# = 3 ] || { echo "Usage: $0 DATAPLANE CONTROL SHM_FLOWS | --direct" >&2; exit 2; }
   DATAPLANE=$1 CONTROL=$2 MR_SHM_FLOWS=$3
@@ -210,6 +210,16 @@ PY
 )
     check "telemetry /mrelay/srtp_events counts libsrtp's four events, none in this call [$tel]" \
       [ "$tel" = '{"key_hard_limit": 0, "key_soft_limit": 0, "packet_index_limit": 0, "ssrc_collision": 0}' ]
+    # Once the callee's answer is in (the call is listed from the offer on).
+    mr_wait_for 10 "$uac_pid" bash -c "'$MRELAYCTL' -c '$MR_CFG' calls >'$work/ctl-calls.txt' 2>&1 &&
+      grep -q 'none|AES_CM_128_HMAC_SHA1_80' '$work/ctl-calls.txt'"
+    check "mrelayctl calls shows the call's SRTP suites, plain from the caller, SDES from the callee" \
+      grep -q 'none|AES_CM_128_HMAC_SHA1_80' "$work/ctl-calls.txt"
+    "$MRELAYCTL" -c "$MR_CFG" drops --all >"$work/ctl-drops.txt" 2>&1
+    "$MRELAYCTL" -c "$MR_CFG" totals >"$work/ctl-totals.txt" 2>&1
+    check "mrelayctl drops --all and totals list libsrtp's events" \
+      bash -c "grep -qE '^srtp-event packet-index-limit +0' '$work/ctl-drops.txt' &&
+               grep -qE '^srtp key-hard-limit +0' '$work/ctl-totals.txt'"
   fi
 fi
 
