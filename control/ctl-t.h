@@ -20,17 +20,29 @@
 #include "session-t.h"
 
 /*
- * Free RTP/RTCP port pairs of one interface: even RTP port, RTCP = RTP + 1.
+ * Free RTP/RTCP port pairs of one address: even RTP port, RTCP = RTP + 1.
  * A FIFO of pair indices shuffled at start: O(1) alloc and free, a random
  * first port, and a freed pair is reused as late as possible.
  */
-struct ctl_ports {
-	uint16_t first;		/* lowest even port of the range */
-	uint32_t n;		/* pairs in the range */
+struct ctl_pairs {
 	uint32_t head;		/* next pair to hand out, index in fifo */
 	uint32_t count;		/* free pairs in the fifo */
-	uint32_t *fifo;		/* n entries */
-	uint8_t *used;		/* n entries: 1 while allocated */
+	uint32_t *fifo;		/* ctl_ports.pairs entries */
+	uint8_t *used;		/* ctl_ports.pairs entries: 1 while allocated */
+};
+
+/*
+ * The pairs of one interface: the same port range on each of its addresses
+ * (addrs4/addrs6 of its config, same order), one ctl_pairs each.
+ */
+struct ctl_ports {
+	uint32_t n;		/* pairs over every address */
+	uint32_t count;		/* free pairs over every address */
+	uint16_t first;		/* lowest even port of the range */
+	uint16_t pairs;		/* pairs per address */
+	uint16_t n_addrs[2];	/* [0] IPv4, [1] IPv6 */
+	uint16_t rr[2];		/* next address to try for a new call's side */
+	struct ctl_pairs *addrs[2];
 };
 
 /* Events other than acks, kept while a command waits for its acks. */

@@ -21,20 +21,36 @@ void ctl_tick(struct ctl *c);
 /* The epoll loop until c->stop. Returns 0 or -errno. */
 int ctl_run(struct ctl *c);
 
-/* ports.c: per-interface RTP/RTCP pair allocator */
-int ctl_ports_init(struct ctl_ports *p, uint16_t min, uint16_t max, uint64_t seed);
+/* ports.c: per-interface RTP/RTCP pair allocator over the interface's addresses */
+/* n4/n6 addresses of each family, the same port range on each. 0, -EINVAL, -ENOMEM. */
+int ctl_ports_init(struct ctl_ports *p, uint16_t min, uint16_t max, unsigned n4, unsigned n6,
+		   uint64_t seed);
 void ctl_ports_fini(struct ctl_ports *p);
-/* Returns 0 and the even RTP port, or -ENOSPC. */
-int ctl_ports_alloc(struct ctl_ports *p, uint16_t *port);
+/*
+ * A pair on address addr of family af (4 or 6), or, with addr < 0, on the
+ * next address in turn that has at least need free pairs (else any free
+ * one). Returns 0 with the address index and the even RTP port, -ENOSPC,
+ * -EAFNOSUPPORT (no address of that family) or -EINVAL (no such address).
+ */
+int ctl_ports_alloc(struct ctl_ports *p, uint8_t af, int addr, unsigned need,
+		    uint16_t *addr_out, uint16_t *port);
 /* Returns 0, or -EINVAL for a port that is not allocated here. */
-int ctl_ports_free(struct ctl_ports *p, uint16_t port);
-/* Journal reload: mark a port pair used, then rebuild the FIFO of the others. */
-int ctl_ports_take(struct ctl_ports *p, uint16_t port);
-void ctl_ports_untake(struct ctl_ports *p, uint16_t port);
+int ctl_ports_free(struct ctl_ports *p, uint8_t af, unsigned addr, uint16_t port);
+/* Journal reload: mark a port pair used, then rebuild the FIFOs of the others. */
+int ctl_ports_take(struct ctl_ports *p, uint8_t af, unsigned addr, uint16_t port);
+void ctl_ports_untake(struct ctl_ports *p, uint8_t af, unsigned addr, uint16_t port);
 void ctl_ports_rebuild(struct ctl_ports *p, uint64_t seed);
+/* Index of ip in ifc's addrs4/addrs6, or -ENOENT. */
+int ctl_ports_addr_index(const struct mr_cfg_iface *ifc, const struct mr_ip *ip);
 static inline uint32_t ctl_ports_free_count(const struct ctl_ports *p)
 {
 	return p->count;
+}
+static inline uint32_t ctl_ports_addr_free(const struct ctl_ports *p, uint8_t af, unsigned addr)
+{
+	unsigned f = af == 6;
+
+	return addr < p->n_addrs[f] ? p->addrs[f][addr].count : 0;
 }
 
 /* dpclient.c: the dataplane over shared memory */

@@ -623,14 +623,31 @@ static json_t *req_ports(struct ctl *c)
 	json_t *r = ok_obj(), *a = json_array();
 
 	for (unsigned i = 0; i < c->cfg->n_ifaces; i++) {
+		const struct mr_cfg_iface *ifc = &c->cfg->ifaces[i];
 		const struct ctl_ports *p = &c->ports[i];
 		uint32_t total = p->n, fr = ctl_ports_free_count(p);
+		json_t *addrs = json_array();
 
-		json_array_append_new(a, json_pack("{sssisisisisf}", "interface", c->cfg->ifaces[i].name,
+		/* Each address with its own use: the allocator spreads calls over them. */
+		for (unsigned f = 0; f < 2; f++) {
+			uint8_t af = f ? 6 : 4;
+			const struct mr_ip *list = f ? ifc->addrs6 : ifc->addrs4;
+
+			for (unsigned k = 0; k < p->n_addrs[f]; k++) {
+				char ip[MR_IP_STRLEN];
+				uint32_t afr = ctl_ports_addr_free(p, af, k);
+
+				json_array_append_new(addrs, json_pack("{sssisi}", "address",
+					mr_ip_format(&list[k], ip, sizeof(ip)), "pairs", (int)p->pairs,
+					"used", (int)(p->pairs - afr)));
+			}
+		}
+		json_array_append_new(a, json_pack("{sssisisisisfso}", "interface", ifc->name,
 						   "first", (int)p->first,
-						   "last", (int)(p->first + (p->n ? 2 * p->n - 1 : 0)),
+						   "last", (int)(p->first + (p->pairs ? 2 * p->pairs - 1 : 0)),
 						   "pairs", (int)total, "used", (int)(total - fr),
-						   "used_pct", total ? 100.0 * (total - fr) / total : 0.0));
+						   "used_pct", total ? 100.0 * (total - fr) / total : 0.0,
+						   "addresses", addrs));
 	}
 	json_object_set_new(r, "ports", a);
 	return r;

@@ -64,7 +64,7 @@ int ctl_init(struct ctl *c, const struct mr_config *cfg)
 		uint16_t lo = ifc->port_min ? ifc->port_min : cfg->ctl.port_min;
 		uint16_t hi = ifc->port_max ? ifc->port_max : cfg->ctl.port_max;
 
-		rc = ctl_ports_init(&c->ports[i], lo, hi, seed + i);
+		rc = ctl_ports_init(&c->ports[i], lo, hi, ifc->n_addrs4, ifc->n_addrs6, seed + i);
 		if (rc < 0) {
 			MR_LOG(&ctl_log_sess, ERR, "interface %s: port range %u-%u unusable",
 			       ifc->name, lo, hi);

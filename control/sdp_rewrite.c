@@ -109,6 +109,15 @@ int ctl_sdp_rewrite(const struct ctl *c, const struct ctl_call *call, const stru
 		*why = "interface has no address of the requested family";
 		return rc;
 	}
+	/* The address of this party's ports (one per party: session.c). */
+	for (unsigned i = 0; i < call->n_streams; i++) {
+		const struct ctl_local *l = &call->streams[i].local[to];
+
+		if (l->port && l->iface == call->iface[to] && l->adv.family == adv.family) {
+			adv = l->adv;
+			break;
+		}
+	}
 	mr_ip_format(&adv, addr, sizeof(addr));
 	a = mr_str_cstr(addr);
 	af = adv.family == 6 ? MR_SDP_AF_IP6 : MR_SDP_AF_IP4;

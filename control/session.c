@@ -57,6 +57,36 @@ int ctl_iface_addr(const struct mr_config *cfg, unsigned iface, uint8_t af,
 	return 0;
 }
 
+/* The pair of l back to its address's FIFO; the address from l->addr. */
+static int local_free(struct ctl *c, const struct ctl_local *l)
+{
+	int idx = ctl_ports_addr_index(&c->cfg->ifaces[l->iface], &l->addr);
+
+	if (idx < 0)
+		return idx;
+	return ctl_ports_free(&c->ports[l->iface], l->addr.family, (unsigned)idx, l->port);
+}
+
+static int local_take(struct ctl *c, const struct ctl_local *l)
+{
+	int idx;
+
+	if (l->iface >= c->cfg->n_ifaces)
+		return -EINVAL;
+	idx = ctl_ports_addr_index(&c->cfg->ifaces[l->iface], &l->addr);
+	if (idx < 0)
+		return -EINVAL;	/* the address left the configuration */
+	return ctl_ports_take(&c->ports[l->iface], l->addr.family, (unsigned)idx, l->port);
+}
+
+static void local_untake(struct ctl *c, const struct ctl_local *l)
+{
+	int idx = ctl_ports_addr_index(&c->cfg->ifaces[l->iface], &l->addr);
+
+	if (idx >= 0)
+		ctl_ports_untake(&c->ports[l->iface], l->addr.family, (unsigned)idx, l->port);
+}
+
 int ctl_sess_init(struct ctl *c)
 {
 	memset(&c->sess, 0, sizeof(c->sess));
@@ -409,7 +439,7 @@ static void release_streams(struct ctl *c, struct ctl_call *call, unsigned from)
 
 		for (unsigned s = 0; s < 2; s++) {
 			if (st->local[s].port)
-				ctl_ports_free(&c->ports[st->local[s].iface], st->local[s].port);
+				local_free(c, &st->local[s]);
 			st->local[s].port = 0;
 			for (unsigned k = 0; k < 2; k++) {
 				if (st->flow[s][k].installed)
@@ -467,7 +497,7 @@ int ctl_sess_adopt(struct ctl *c, struct ctl_call *call)
 		for (s = 0; s < 2; s++) {
 			const struct ctl_local *l = &call->streams[i].local[s];
 
-			if (l->port && ctl_ports_take(&c->ports[l->iface], l->port) < 0)
+			if (l->port && local_take(c, l) < 0)
 				goto untake;
 		}
 	}
@@ -523,7 +553,7 @@ untake:
 			const struct ctl_local *l = &call->streams[i2].local[s2];
 
 			if ((i2 < i || s2 < s) && l->port)
-				ctl_ports_untake(&c->ports[l->iface], l->port);
+				local_untake(c, l);
 		}
 bad:
 	for (unsigned b = 0; b < call->n_branches; b++)
@@ -635,16 +665,38 @@ static uint8_t sdp_family(const struct mr_sdp *sdp)
 	return cn && cn->af == MR_SDP_AF_IP6 ? 6 : 4;
 }
 
-static int local_alloc(struct ctl *c, struct ctl_call *call, struct ctl_stream *st, unsigned s)
+/*
+ * A port pair facing party s. Every stream of a call facing one party keeps
+ * one address (the SDP has one c= for them): the first stream's address is
+ * chosen in turn among the interface's addresses with room for need pairs,
+ * the others take a pair on that same address.
+ */
+static int local_alloc(struct ctl *c, struct ctl_call *call, struct ctl_stream *st, unsigned s,
+		       unsigned need)
 {
 	struct ctl_local *l = &st->local[s];
-	int rc;
+	const struct mr_cfg_iface *ifc;
+	int rc, want = -1;
+	uint16_t idx;
 
 	l->iface = call->iface[s];
 	rc = ctl_iface_addr(c->cfg, l->iface, call->af[s], &l->addr, &l->adv);
 	if (rc < 0)
 		return rc;
-	return ctl_ports_alloc(&c->ports[l->iface], &l->port);
+	ifc = &c->cfg->ifaces[l->iface];
+	for (unsigned i = 0; i < call->n_streams && want < 0; i++) {
+		const struct ctl_local *o = &call->streams[i].local[s];
+
+		if (o != l && o->port && o->iface == l->iface && o->addr.family == l->addr.family)
+			want = ctl_ports_addr_index(ifc, &o->addr);
+	}
+	rc = ctl_ports_alloc(&c->ports[l->iface], l->addr.family, want, need, &idx, &l->port);
+	if (rc < 0)
+		return rc;
+	l->addr = l->addr.family == 6 ? ifc->addrs6[idx] : ifc->addrs4[idx];
+	if (l->addr.family == 6 || ifc->advertised4.family != 4)
+		l->adv = l->addr;
+	return 0;
 }
 
 static uint32_t first_clock_rate(const struct mr_sdp_media *m)
@@ -964,9 +1016,9 @@ static int offer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			call->n_streams = (uint16_t)(i + 1);
 		/* Ports for a stream when it is first enabled (port 0 needs none). */
 		if (m->port != 0 && st->local[o].port == 0 && st->local[a].port == 0) {
-			rc = local_alloc(c, call, st, o);
+			rc = local_alloc(c, call, st, o, sdp->n_media);
 			if (rc == 0)
-				rc = local_alloc(c, call, st, a);
+				rc = local_alloc(c, call, st, a, sdp->n_media);
 			if (rc < 0) {
 				*why = rc == -ENOSPC ? "no free ports on the interface"
 						     : "interface has no address of the requested family";

@@ -17,6 +17,7 @@
 #include "srtp.h"
 #include "drop.h"
 #include "flowtab.h"
+#include "iface.h"
 #include "neigh.h"
 #include "port.h"
 #include "transcode.h"
@@ -168,7 +169,7 @@ static int key_check(struct dp_ctx *ctx, const struct mr_flow_key *k)
 	own = k->family == 4 ? &ifc->addr4 : &ifc->addr6;
 	if (own->family != k->family)
 		return -EAFNOSUPPORT;
-	if (memcmp(own->addr, k->addr, k->family == 4 ? 4 : 16) != 0)
+	if (!(k->family == 4 ? dp_iface_has4(ifc, k->addr) : dp_iface_has6(ifc, k->addr)))
 		return -EADDRNOTAVAIL;
 	return 0;
 }

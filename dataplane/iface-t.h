@@ -15,6 +15,7 @@
 #include "common/mr_addr.h"
 
 #define DP_MAX_IFACES 8
+#define DP_MAX_ADDRS 256	/* per interface and family (= MR_CFG_MAX_ADDRS) */
 
 struct dp_iface {
 	uint16_t index;			/* mrelay interface index = config order = mr_flow_key.iface */
@@ -32,6 +33,14 @@ struct dp_iface {
 	uint64_t tx_offloads;		/* RTE_ETH_TX_OFFLOAD_* enabled on the port */
 	bool has_rss;
 	char name[32];
+	/*
+	 * Every address of the interface (addr4/addr6 among them), sorted, for
+	 * a binary search on the packet path when there are several (iface.h).
+	 * n = 0 or 1: addr4/addr6 alone.
+	 */
+	uint16_t n_addrs4, n_addrs6;
+	uint32_t addrs4[DP_MAX_ADDRS];		/* host byte order */
+	uint8_t addrs6[DP_MAX_ADDRS][16];
 };
 
 #endif

@@ -27,6 +27,7 @@
 #include <rte_telemetry.h>
 
 #include "drop-t.h"
+#include "iface.h"
 #include "neigh.h"
 
 #define ARP_LEN 28		/* Ethernet/IPv4 ARP payload */
@@ -336,11 +337,6 @@ static void learn(struct dp_neigh *n, uint16_t iface, const struct mr_ip *ip, co
 
 /* ---- addresses --------------------------------------------------------- */
 
-static bool ip4_eq(const uint8_t *a, const struct mr_ip *b)
-{
-	return b->family == 4 && memcmp(a, b->addr, 4) == 0;
-}
-
 static bool ip6_eq(const uint8_t *a, const struct mr_ip *b)
 {
 	return b->family == 6 && memcmp(a, b->addr, 16) == 0;
@@ -386,7 +382,7 @@ static bool ip6_is_solicited_node_of(const uint8_t *dst, const uint8_t *t)
 
 static bool ip6_is_ours(const struct dp_iface *ifc, const uint8_t *a)
 {
-	return ip6_eq(a, &ifc->addr6) || ip6_eq(a, &ifc->addr6_ll);
+	return dp_iface_has6(ifc, a) || ip6_eq(a, &ifc->addr6_ll);
 }
 
 static uint32_t be32_get(const uint8_t *a)
@@ -406,11 +402,11 @@ static bool ip4_net_bcast(const struct dp_iface *ifc, const uint8_t *a)
 }
 
 /* Never a neighbor, never answered: 0/8, loopback, multicast, class E,
- * broadcast, the subnet broadcast, our own address. */
+ * broadcast, the subnet broadcast, our own addresses. */
 static bool ip4_is_bad_peer(const struct dp_iface *ifc, const uint8_t *a)
 {
 	return a[0] == 0 || a[0] == 127 || a[0] >= 224 || ip4_net_bcast(ifc, a) ||
-	       ip4_eq(a, &ifc->addr4);
+	       dp_iface_has4(ifc, a);
 }
 
 static bool ip6_is_bad_peer(const struct dp_iface *ifc, const uint8_t *a)
@@ -632,13 +628,16 @@ static int arp_input(struct dp_neigh *n, struct frame *f, struct rte_mbuf *m)
 		return DP_DROP_ARP_OTHER;
 	if (mac_is_group(sha) || mac_is_zero(sha))
 		return DP_DROP_LOCAL_SOURCE;
-	if (ip4_eq(spa, &ifc->addr4)) {
-		n->stats.conflicts++;	/* another host claims our address */
+	if (dp_iface_has4(ifc, spa)) {
+		n->stats.conflicts++;	/* another host claims one of our addresses */
 		return DP_DROP_LOCAL_SOURCE;
 	}
 	ip_set(&sender, 4, spa);
 
-	if (ip4_eq(a + 24, &ifc->addr4)) {
+	if (dp_iface_has4(ifc, a + 24)) {
+		uint8_t tpa[4];
+
+		memcpy(tpa, a + 24, sizeof(tpa));	/* the address asked for answers */
 		/* RFC 826: the target merges the sender. A probe (sender
 		 * 0.0.0.0, RFC 5227) is answered but teaches nothing. */
 		if (ip4_is_bad_peer(ifc, spa)) {
@@ -656,7 +655,7 @@ static int arp_input(struct dp_neigh *n, struct frame *f, struct rte_mbuf *m)
 		memcpy(a + 18, sha, RTE_ETHER_ADDR_LEN);
 		memcpy(a + 24, spa, 4);
 		memcpy(a + 8, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-		memcpy(a + 14, ifc->addr4.addr, 4);
+		memcpy(a + 14, tpa, 4);
 		eth_reply(f, sha);
 		if (frame_set_len(m, f->l3 + ARP_LEN) != 0)
 			return DP_DROP_ARP;
@@ -698,7 +697,7 @@ static int ip4_input(struct dp_neigh *n, struct frame *f, struct rte_mbuf *m)
 		return DP_DROP_IP4_FRAGMENT;
 	if (ip[9] != IPPROTO_ICMP)
 		return DP_DROP_IP_PROTO;
-	if (!ip4_eq(ip + 16, &ifc->addr4))
+	if (!dp_iface_has4(ifc, ip + 16))
 		return DP_DROP_NOT_OURS;
 	if (ip4_is_bad_peer(ifc, ip + 12))
 		return DP_DROP_LOCAL_SOURCE;
@@ -1214,6 +1213,14 @@ unsigned dp_neigh_mcast_macs(const struct dp_iface *ifc, struct rte_ether_addr *
 		if (a[i]->family != 6)
 			continue;
 		memcpy(mac + 3, a[i]->addr + 13, 3);
+		k = mcast_add(out, k, max, mac);
+	}
+	/* The solicited-node groups of the other addresses (as many as fit:
+	 * the port runs all-multicast where it can anyway). */
+	for (i = 0; i < ifc->n_addrs6; i++) {
+		uint8_t mac[RTE_ETHER_ADDR_LEN] = { 0x33, 0x33, 0xff };
+
+		memcpy(mac + 3, ifc->addrs6[i] + 13, 3);
 		k = mcast_add(out, k, max, mac);
 	}
 	return k;

@@ -13,6 +13,7 @@
 #include <rte_udp.h>
 
 #include "drop.h"
+#include "iface.h"
 #include "parse.h"
 
 #define ICMP6_PROTO 58
@@ -128,7 +129,7 @@ enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsi
 			return drop(p, DP_DROP_IP4_OPTIONS);
 		if (rte_be_to_cpu_16(ip->fragment_offset) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 			return drop(p, DP_DROP_IP4_FRAGMENT);
-		if (ifc->addr4.family != 4 || memcmp(&ip->dst_addr, ifc->addr4.addr, 4) != 0) {
+		if (!dp_iface_has4(ifc, (const uint8_t *)&ip->dst_addr)) {
 			/* ICMP to a broadcast or another host is not ours either. */
 			return drop(p, DP_DROP_NOT_OURS);
 		}
@@ -168,8 +169,7 @@ enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsi
 		if (ip->proto == ICMP6_PROTO) {
 			/* NDP goes to link-local and multicast addresses as well. */
 			if (ifc->addr6.family == 6 &&
-			    (memcmp(ip->dst_addr, ifc->addr6.addr, 16) == 0 ||
-			     is_ll_or_mcast6(ip->dst_addr, ifc))) {
+			    (dp_iface_has6(ifc, ip->dst_addr) || is_ll_or_mcast6(ip->dst_addr, ifc))) {
 				if (plen < 1)
 					return drop(p, DP_DROP_ICMP);
 				uint8_t type = b[off + sizeof(*ip)];
@@ -181,7 +181,7 @@ enum dp_verdict dp_parse(struct rte_mbuf *m, const struct dp_iface *ifaces, unsi
 			}
 			return drop(p, DP_DROP_NOT_OURS);
 		}
-		if (ifc->addr6.family != 6 || memcmp(ip->dst_addr, ifc->addr6.addr, 16) != 0)
+		if (!dp_iface_has6(ifc, ip->dst_addr))
 			return drop(p, DP_DROP_NOT_OURS);
 		if (ip->proto != IPPROTO_UDP) {
 			switch (ip->proto) {

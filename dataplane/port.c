@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -155,6 +156,37 @@ static void link_local(struct dp_iface *ifc)
 	a[15] = m[5];
 }
 
+_Static_assert(DP_MAX_ADDRS == MR_CFG_MAX_ADDRS, "one bound for config and dataplane");
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_ip6(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* Every address of the interface, sorted for dp_iface_has4/6 (iface.h). */
+static void addrs_copy(struct dp_iface *ifc, const struct mr_cfg_iface *ci)
+{
+	ifc->n_addrs4 = ci->n_addrs4;
+	for (unsigned i = 0; i < ci->n_addrs4; i++) {
+		const uint8_t *a = ci->addrs4[i].addr;
+
+		ifc->addrs4[i] = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+				 (uint32_t)a[2] << 8 | a[3];
+	}
+	qsort(ifc->addrs4, ifc->n_addrs4, sizeof(ifc->addrs4[0]), cmp_u32);
+	ifc->n_addrs6 = ci->n_addrs6;
+	for (unsigned i = 0; i < ci->n_addrs6; i++)
+		memcpy(ifc->addrs6[i], ci->addrs6[i].addr, 16);
+	qsort(ifc->addrs6, ifc->n_addrs6, sizeof(ifc->addrs6[0]), cmp_ip6);
+}
+
 int dp_port_init(struct dp_ctx *ctx, char *err, size_t errlen)
 {
 	const struct mr_config *cfg = &ctx->cfg;
@@ -193,6 +225,7 @@ int dp_port_init(struct dp_ctx *ctx, char *err, size_t errlen)
 		ifc->prefix6 = ci->prefix6;
 		ifc->gateway4 = ci->gateway4;
 		ifc->gateway6 = ci->gateway6;
+		addrs_copy(ifc, ci);
 		dev_name(ci->device, name, sizeof(name));
 		if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
 			snprintf(err, errlen, "interface %s: no DPDK port '%s' (device %s)", ci->name,
@@ -259,6 +292,8 @@ void dp_port_publish(struct dp_ctx *ctx)
 		ii->addr6 = ifc->addr6;
 		ii->prefix4 = ifc->prefix4;
 		ii->prefix6 = ifc->prefix6;
+		ii->n_addrs4 = ifc->n_addrs4;
+		ii->n_addrs6 = ifc->n_addrs6;
 		if (rte_eth_link_get_nowait(ifc->port_id, &link) == 0)
 			ii->up = link.link_status == RTE_ETH_LINK_UP;
 		if (rte_eth_stats_get(ifc->port_id, &st) == 0) {

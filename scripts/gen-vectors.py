@@ -287,6 +287,8 @@ PEER4 = ip4('198.18.0.10')
 PEER6 = ip6('2001:db8:0:1::10')
 PEER6_LL = ip6('fe80::aa')
 PEER4_V = ip4('198.51.100.10')
+US4_2 = ip4('198.18.0.7')          # iface 0: a second IPv4 address (of 198.18.0.1, .7, .200)
+US6_2 = ip6('2001:db8:0:1::7')     # iface 0: a second IPv6 address
 
 
 def neigh_cases():
@@ -360,6 +362,32 @@ def neigh_cases():
     rep = eth(PEER_MAC, US_MAC, ETH_IPV6,
               ipv6(US6, PEER6, PROTO_ICMP6, icmp6(US6, PEER6, 129, 0, body), tc=0x2e, hlim=64))
     cases.append(('icmp6_echo', [req], [rep]))
+
+    # A second address of the interface answers for itself: the reply's
+    # sender (ARP), source (ICMP) and target (NDP) are the address asked for.
+    req = eth(BROADCAST, PEER_MAC, ETH_ARP, arp(1, PEER_MAC, PEER4, ZERO_MAC, US4_2) + pad)
+    rep = eth(PEER_MAC, US_MAC, ETH_ARP, arp(2, US_MAC, US4_2, PEER_MAC, PEER4))
+    cases.append(('arp_request_addr2', [req], [rep]))
+    body = echo_body(0x77, 2, data)
+    req = eth(US_MAC, PEER_MAC, ETH_IPV4,
+              ipv4(PEER4, US4_2, PROTO_ICMP, icmp4(8, 0, body), ttl=57, ident=0x4343))
+    rep = eth(PEER_MAC, US_MAC, ETH_IPV4,
+              ipv4(US4_2, PEER4, PROTO_ICMP, icmp4(0, 0, body), ttl=64, ident=0x4343))
+    cases.append(('icmp4_echo_addr2', [req], [rep]))
+    sn = solicited_node(US6_2)
+    req = eth(ip6_mcast_mac(sn), PEER_MAC, ETH_IPV6,
+              ipv6(PEER6, sn, PROTO_ICMP6,
+                   icmp6(PEER6, sn, 135, 0, nd_ns_body(US6_2, PEER_MAC)), hlim=255))
+    rep = eth(PEER_MAC, US_MAC, ETH_IPV6,
+              ipv6(US6_2, PEER6, PROTO_ICMP6,
+                   icmp6(US6_2, PEER6, 136, 0, nd_na_body(US6_2, 'SO', US_MAC)), hlim=255))
+    cases.append(('ns_addr2', [req], [rep]))
+    body = echo_body(0x98, 4, b'second' * 4)
+    req = eth(US_MAC, PEER_MAC, ETH_IPV6,
+              ipv6(PEER6, US6_2, PROTO_ICMP6, icmp6(PEER6, US6_2, 128, 0, body), hlim=50))
+    rep = eth(PEER_MAC, US_MAC, ETH_IPV6,
+              ipv6(US6_2, PEER6, PROTO_ICMP6, icmp6(US6_2, PEER6, 129, 0, body), hlim=64))
+    cases.append(('icmp6_echo_addr2', [req], [rep]))
 
     # Probes dp_neigh_tick() sends for an unresolved next hop (no input).
     cases.append(('probe_arp', [], [eth(BROADCAST, US_MAC, ETH_ARP,

@@ -400,22 +400,40 @@ int cli_cmd_totals(struct cli *g, int argc, char **argv)
 
 static void show_ports(json_t *r)
 {
-	static const char *const h[] = { "INTERFACE", "RANGE", "PAIRS", "USED", "USE%" };
-	struct cli_table *t = cli_table_new(5, h);
-	json_t *p;
-	size_t i;
+	static const char *const h[] = { "INTERFACE", "ADDRESS", "RANGE", "PAIRS", "USED", "USE%" };
+	struct cli_table *t = cli_table_new(6, h);
+	json_t *p, *a;
+	size_t i, k;
 
-	cli_table_right(t, 0x1c);
+	cli_table_right(t, 0x38);
 	json_array_foreach(json_object_get(r, "ports"), i, p) {
-		char range[32], pairs[16], used[16], pct[16];
-		const char *row[5] = { cli_js(p, "interface"), range,
+		json_t *addrs = json_object_get(p, "addresses");
+		size_t na = json_array_size(addrs);
+		char range[32], pairs[16], used[16], pct[16], all[32];
+		const char *row[6] = { cli_js(p, "interface"), all, range,
 				       fmt_u(cli_ju(p, "pairs"), pairs, sizeof(pairs)),
 				       fmt_u(cli_ju(p, "used"), used, sizeof(used)),
 				       fmt_f(cli_jf(p, "used_pct"), 1, "", pct, sizeof(pct)) };
 
 		snprintf(range, sizeof(range), "%" PRIu64 "-%" PRIu64, cli_ju(p, "first"),
 			 cli_ju(p, "last"));
+		if (na == 1)
+			snprintf(all, sizeof(all), "%s", cli_js(json_array_get(addrs, 0), "address"));
+		else
+			snprintf(all, sizeof(all), "all %zu", na);
 		cli_table_add(t, row);
+		/* Several addresses: a line each, so an uneven spread shows. */
+		json_array_foreach(addrs, k, a) {
+			uint64_t ap = cli_ju(a, "pairs"), au = cli_ju(a, "used");
+			char c[3][16];
+			const char *arow[6] = { "", cli_js(a, "address"), range,
+						fmt_u(ap, c[0], 16), fmt_u(au, c[1], 16),
+						fmt_f(ap ? 100.0 * (double)au / (double)ap : 0.0, 1, "",
+						      c[2], 16) };
+
+			if (na > 1)
+				cli_table_add(t, arow);
+		}
 	}
 	cli_table_print(t, NULL);
 	cli_table_free(t);
@@ -688,19 +706,23 @@ int cli_cmd_interfaces(struct cli *g, int argc, char **argv)
 
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1],
 			 f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
+		/* The first address; "+N" more of that family (mrelayctl ports lists each). */
 		if (f->addr4.family)
-			snprintf(a4, sizeof(a4), "%s/%u", mr_ip_format(&f->addr4, ip, sizeof(ip)),
-				 f->prefix4);
+			snprintf(a4, sizeof(a4), f->n_addrs4 > 1 ? "%s/%u +%u" : "%s/%u",
+				 mr_ip_format(&f->addr4, ip, sizeof(ip)), f->prefix4, f->n_addrs4 - 1u);
 		else
 			a4[0] = '\0';
 		if (f->addr6.family)
-			snprintf(a6, sizeof(a6), "%s/%u", mr_ip_format(&f->addr6, ip, sizeof(ip)),
-				 f->prefix6);
+			snprintf(a6, sizeof(a6), f->n_addrs6 > 1 ? "%s/%u +%u" : "%s/%u",
+				 mr_ip_format(&f->addr6, ip, sizeof(ip)), f->prefix6, f->n_addrs6 - 1u);
 		else
 			a6[0] = '\0';
 		json_array_append_new(arr, json_pack(
-			"{sssisssssssisbsIsIsIsIsIsI}", "name", f->name, "port_id", f->port_id,
-			"mac", mac, "ipv4", a4, "ipv6", a6, "vlan", f->vlan, "up", f->up,
+			"{sssisssssssisisisbsIsIsIsIsIsI}", "name", f->name, "port_id", f->port_id,
+			"mac", mac, "ipv4", a4, "ipv6", a6,
+			"ipv4_count", f->addr4.family ? (f->n_addrs4 ? f->n_addrs4 : 1) : 0,
+			"ipv6_count", f->addr6.family ? (f->n_addrs6 ? f->n_addrs6 : 1) : 0,
+			"vlan", f->vlan, "up", f->up,
 			"rx_packets", (json_int_t)f->rx_packets, "tx_packets", (json_int_t)f->tx_packets,
 			"rx_bytes", (json_int_t)f->rx_bytes, "tx_bytes", (json_int_t)f->tx_bytes,
 			"rx_missed", (json_int_t)f->rx_missed, "tx_errors", (json_int_t)f->tx_errors));

@@ -14,14 +14,15 @@
 #define MR_CFG_MAX_IFACES 8
 #define MR_CFG_MAX_TENANTS 64
 #define MR_CFG_NAME_LEN 32
+#define MR_CFG_MAX_ADDRS 256	/* addresses per interface and family */
 
 /* [interface NAME] */
 struct mr_cfg_iface {
 	char name[MR_CFG_NAME_LEN];
 	char device[256];	/* PCI address or vdev spec, e.g. "net_tap0,iface=mr0" */
-	struct mr_ip addr4;	/* address = 198.18.0.1/24 */
-	uint8_t prefix4;
-	struct mr_ip addr6;	/* address6 = 2001:db8::1/64 */
+	struct mr_ip addr4;	/* the first IPv4 address (= addrs4[0]): ARP probes, on-link test */
+	uint8_t prefix4;	/* of every IPv4 address of the interface */
+	struct mr_ip addr6;	/* the first IPv6 address (= addrs6[0]) */
 	uint8_t prefix6;
 	struct mr_ip gateway4;	/* gateway = */
 	struct mr_ip gateway6;	/* gateway6 = */
@@ -32,6 +33,17 @@ struct mr_cfg_iface {
 	uint8_t mac[6];		/* mac = (for devices without one of their own) */
 	bool has_mac;
 	int line;		/* where the section started */
+	/*
+	 * Every address, in the order given: address = 198.18.0.1/24, 198.18.0.2
+	 * (a list; lines add up), address-range = 198.18.0.10-198.18.0.41, and
+	 * address6 likewise. A flow key is (interface, address, port), so each
+	 * address adds a port range's worth of flows.
+	 */
+	uint16_t n_addrs4, n_addrs6;
+	struct mr_ip addrs4[MR_CFG_MAX_ADDRS];
+	struct mr_ip addrs6[MR_CFG_MAX_ADDRS];
+	int lines4[MR_CFG_MAX_ADDRS];	/* where each was given (0 = built in) */
+	int lines6[MR_CFG_MAX_ADDRS];
 };
 
 /* [tenant NAME] */

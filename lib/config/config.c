@@ -45,6 +45,8 @@ void mr_config_defaults(struct mr_config *cfg)
 	snprintf(ifc->name, sizeof(ifc->name), "media");
 	snprintf(ifc->device, sizeof(ifc->device), "net_tap0,iface=mr-media0");
 	mr_ip_prefix_parse("198.18.0.1/24", &ifc->addr4, &ifc->prefix4);
+	ifc->addrs4[0] = ifc->addr4;
+	ifc->n_addrs4 = 1;
 	cfg->n_ifaces = 1;
 }
 
@@ -191,33 +193,177 @@ static int parse_mac(const char *v, uint8_t mac[6])
 	return 0;
 }
 
+/* 128-bit big-endian address <-> integer, for ranges. */
+static unsigned __int128 ip_num(const struct mr_ip *ip)
+{
+	unsigned __int128 x = 0;
+	unsigned n = ip->family == 4 ? 4 : 16;
+
+	for (unsigned i = 0; i < n; i++)
+		x = (x << 8) | ip->addr[i];
+	return x;
+}
+
+static void ip_from_num(struct mr_ip *ip, unsigned __int128 x)
+{
+	unsigned n = ip->family == 4 ? 4 : 16;
+
+	for (unsigned i = n; i-- > 0; x >>= 8)
+		ip->addr[i] = (uint8_t)x;
+}
+
+static bool ip_is_unicast(const struct mr_ip *ip)
+{
+	if (mr_ip_is_any(ip))
+		return false;
+	if (ip->family == 4)
+		return ip->addr[0] < 224 && ip->addr[0] != 127 && ip->addr[0] != 0;
+	return ip->addr[0] != 0xff && !(ip_num(ip) == 1);	/* not multicast, not ::1 */
+}
+
+/*
+ * One address of an interface, given on the current line: not a duplicate
+ * (of the same family on this interface), within the bound, with the
+ * family's prefix. The first of a family sets addr4/addr6 and the prefix.
+ */
+static int addr_add(struct parse_ctx *c, struct mr_cfg_iface *ifc, const char *name,
+		    const struct mr_ip *ip, int prefix)
+{
+	bool v4 = ip->family == 4;
+	uint16_t *n = v4 ? &ifc->n_addrs4 : &ifc->n_addrs6;
+	struct mr_ip *list = v4 ? ifc->addrs4 : ifc->addrs6;
+	int *lines = v4 ? ifc->lines4 : ifc->lines6;
+	uint8_t *fprefix = v4 ? &ifc->prefix4 : &ifc->prefix6;
+	char buf[MR_IP_STRLEN];
+
+	mr_ip_format(ip, buf, sizeof(buf));
+	if (!ip_is_unicast(ip))
+		return fail(c, "%s: %s is not a unicast address", name, buf);
+	for (unsigned i = 0; i < *n; i++)
+		if (mr_ip_eq(&list[i], ip))
+			return fail(c, "%s: %s is already an address of [interface %s] (line %d)",
+				    name, buf, ifc->name, lines[i]);
+	if (*n >= MR_CFG_MAX_ADDRS)
+		return fail(c, "%s: more than %d IPv%c addresses on [interface %s]", name,
+			    MR_CFG_MAX_ADDRS, v4 ? '4' : '6', ifc->name);
+	if (*n == 0) {
+		*fprefix = (uint8_t)(prefix >= 0 ? prefix : (v4 ? 32 : 128));
+		if (v4)
+			ifc->addr4 = *ip;
+		else
+			ifc->addr6 = *ip;
+	} else if (prefix >= 0 && prefix != *fprefix) {
+		return fail(c, "%s: %s/%d: the IPv%c addresses of [interface %s] share the first one's prefix (/%u, line %d)",
+			    name, buf, prefix, v4 ? '4' : '6', ifc->name, *fprefix, lines[0]);
+	}
+	list[*n] = *ip;
+	lines[*n] = c->line;
+	(*n)++;
+	return 1;
+}
+
+/*
+ * One entry of an address list: ADDRESS[/PREFIX] or FIRST-LAST[/PREFIX].
+ * want: 0 either family, 4 or 6 only that one.
+ */
+static int addr_entry(struct parse_ctx *c, struct mr_cfg_iface *ifc, const char *name,
+		      const char *entry, uint8_t want)
+{
+	char buf[128];
+	char *slash, *dash;
+	struct mr_ip first, last;
+	int prefix = -1;
+
+	if (strlen(entry) >= sizeof(buf))
+		return fail(c, "%s: '%s' is too long", name, entry);
+	snprintf(buf, sizeof(buf), "%s", entry);
+	slash = strchr(buf, '/');
+	if (slash) {
+		uint32_t p;
+
+		*slash++ = '\0';
+		if (parse_u32(slash, 0, 128, &p))
+			return fail(c, "%s: bad prefix in '%s'", name, entry);
+		prefix = (int)p;
+	}
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (mr_ip_parse(buf, &first) || (dash && mr_ip_parse(dash, &last)))
+		return fail(c, "%s: expected ADDRESS[/PREFIX] or FIRST-LAST[/PREFIX], got '%s'",
+			    name, entry);
+	if (!dash)
+		last = first;
+	if (want && first.family != want)
+		return fail(c, "%s: '%s' is not an IPv%u address", name, entry, want);
+	if (last.family != first.family)
+		return fail(c, "%s: '%s' mixes IPv4 and IPv6", name, entry);
+	if (prefix > (first.family == 4 ? 32 : 128))
+		return fail(c, "%s: bad prefix in '%s'", name, entry);
+
+	unsigned __int128 a = ip_num(&first), b = ip_num(&last);
+
+	if (b < a)
+		return fail(c, "%s: range '%s' ends below its start", name, entry);
+	if (b - a >= MR_CFG_MAX_ADDRS)
+		return fail(c, "%s: range '%s' has more than %d addresses", name, entry,
+			    MR_CFG_MAX_ADDRS);
+	for (unsigned __int128 x = a; x <= b; x++) {
+		struct mr_ip ip = first;
+
+		ip_from_num(&ip, x);
+		if (!addr_add(c, ifc, name, &ip, prefix))
+			return 0;
+	}
+	return 1;
+}
+
+/* "a, b c" -> entries; an empty entry (",,", a trailing ',') is an error. */
+static int addr_list(struct parse_ctx *c, struct mr_cfg_iface *ifc, const char *name,
+		     const char *v, uint8_t want, bool range_only)
+{
+	const char *p = v;
+
+	for (;;) {
+		char entry[128];
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, ", \t");
+		if (n == 0)
+			return fail(c, "%s: empty entry in '%s'", name, v);
+		if (n >= sizeof(entry))
+			return fail(c, "%s: entry too long in '%s'", name, v);
+		memcpy(entry, p, n);
+		entry[n] = '\0';
+		if (range_only && strchr(entry, '-') == NULL)
+			return fail(c, "%s: expected FIRST-LAST, got '%s'", name, entry);
+		if (!addr_entry(c, ifc, name, entry, want))
+			return 0;
+		p += n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return 1;
+		if (*p == ',')
+			p++;
+	}
+}
+
 static int iface_key(struct parse_ctx *c, struct mr_cfg_iface *ifc, const char *name,
 		     const char *v)
 {
 	struct mr_ip ip;
-	uint8_t prefix;
 
 	if (key_is(name, "device"))
 		return set_copy(c, name, v, ifc->device, sizeof(ifc->device));
-	if (key_is(name, "address")) {
-		if (mr_ip_prefix_parse(v, &ip, &prefix))
-			return fail(c, "%s: expected ADDRESS/PREFIX, got '%s'", name, v);
-		if (ip.family == 4) {
-			ifc->addr4 = ip;
-			ifc->prefix4 = prefix;
-		} else {
-			ifc->addr6 = ip;
-			ifc->prefix6 = prefix;
-		}
-		return 1;
-	}
-	if (key_is(name, "address6")) {
-		if (mr_ip_prefix_parse(v, &ip, &prefix) || ip.family != 6)
-			return fail(c, "%s: expected IPV6-ADDRESS/PREFIX, got '%s'", name, v);
-		ifc->addr6 = ip;
-		ifc->prefix6 = prefix;
-		return 1;
-	}
+	if (key_is(name, "address"))
+		return addr_list(c, ifc, name, v, 0, false);
+	if (key_is(name, "address6"))
+		return addr_list(c, ifc, name, v, 6, false);
+	if (key_is(name, "address-range"))
+		return addr_list(c, ifc, name, v, 0, true);
 	if (key_is(name, "gateway") || key_is(name, "gateway6")) {
 		if (mr_ip_parse(v, &ip))
 			return fail(c, "%s: expected an address, got '%s'", name, v);
@@ -452,6 +598,9 @@ static int validate(struct parse_ctx *c)
 			return fail(c, "[interface %s] has an IPv4 gateway but no IPv4 address", ifc->name);
 		if (ifc->gateway6.family && !ifc->addr6.family)
 			return fail(c, "[interface %s] has an IPv6 gateway but no IPv6 address", ifc->name);
+		if (ifc->advertised4.family && ifc->n_addrs4 > 1)
+			return fail(c, "[interface %s] advertised-address needs exactly one IPv4 address, it has %u",
+				    ifc->name, ifc->n_addrs4);
 	}
 	for (unsigned i = 0; i < cfg->n_tenants; i++) {
 		c->line = cfg->tenants[i].line;

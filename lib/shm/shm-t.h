@@ -99,6 +99,8 @@ struct mr_iface_info {
 	uint8_t prefix6;
 	uint16_t pad2;
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_missed, tx_errors;
+	uint16_t n_addrs4;		/* addresses of each family, addr4/addr6 the first */
+	uint16_t n_addrs6;
 } __attribute__((aligned(64)));
 
 struct mr_shm_hdr {

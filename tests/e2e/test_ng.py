@@ -40,7 +40,9 @@ def main():
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
                 f'ack-timeout = 1000\njournal = {work}/calls.db\n'
-                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n')
+                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n'
+                f'[interface multi]\ndevice = net_null_{inst}m\n'
+                f'address-range = 198.18.1.1-198.18.1.4/24\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
     dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
     procs = []
@@ -158,6 +160,33 @@ def main():
         ok(r.get('result') == 'error', 'deleting it again is an error', r)
         r = ng({'command': 'offer', 'call-id': 'bad', 'from-tag': 'ft', 'sdp': 'v=0\r\n'})
         ok(r.get('result') == 'error' and r.get('error-reason'), 'bad SDP: error with a reason', r)
+
+        # An interface with four addresses: each new call facing it takes the
+        # next address in turn (the dataplane accepts flows keyed on each).
+        multi = {f'198.18.1.{i}' for i in range(1, 5)}
+        got = []
+        for i in range(8):
+            r = ng({'command': 'offer', 'call-id': f'm{i}', 'from-tag': 'ft', 'sdp': SDP_A,
+                    'direction': ['media', 'multi']})
+            sdp = r.get('sdp', '')
+            addr = sdp.split('c=IN IP4 ')[1].split('\r\n')[0] if 'c=IN IP4 ' in sdp else None
+            got.append(addr)
+            if r.get('result') != 'ok':
+                break
+        ok(all(a in multi for a in got) and len(got) == 8,
+           'offers on a four-address interface get addresses from its set', str(got) + logs())
+        ok(set(got) == multi and all(got.count(a) == 2 for a in multi),
+           'eight calls: each of the four addresses twice (round robin)', got)
+        r = ng({'command': 'answer', 'call-id': 'm0', 'from-tag': 'ft', 'to-tag': 'tt',
+                'sdp': SDP_B.replace('198.18.0.20', '198.18.1.20'), 'direction': ['media', 'multi']})
+        ok(r.get('result') == 'ok' and 'c=IN IP4 198.18.0.1\r\n' in r.get('sdp', ''),
+           'the answer towards the caller keeps the other interface\'s address', r)
+        r = ng({'command': 'query', 'call-id': 'm0'})
+        ok(r.get('result') == 'ok', 'query of a call on the four-address interface', r)
+        for i in range(8):
+            ng({'command': 'delete', 'call-id': f'm{i}', 'from-tag': 'ft'})
+        r = ng({'command': 'list'})
+        ok(r.get('calls') == [], 'their deletes leave no call', r)
 
         ctl.send_signal(signal.SIGTERM)
         try:

@@ -63,6 +63,14 @@ static void topology(void)
 	ifs[0].addr6_ll = ipa("fe80::ff:fe00:1");
 	ifs[0].gateway4 = ipa("198.18.0.254");
 	ifs[0].gateway6 = ipa("fe80::1");
+	/* Three IPv4 and two IPv6 addresses, sorted as port.c sorts them. */
+	ifs[0].n_addrs4 = 3;
+	ifs[0].addrs4[0] = 0xc6120001;	/* 198.18.0.1 */
+	ifs[0].addrs4[1] = 0xc6120007;	/* 198.18.0.7 */
+	ifs[0].addrs4[2] = 0xc61200c8;	/* 198.18.0.200 */
+	ifs[0].n_addrs6 = 2;
+	memcpy(ifs[0].addrs6[0], ifs[0].addr6.addr, 16);
+	memcpy(ifs[0].addrs6[1], ipa("2001:db8:0:1::7").addr, 16);
 	snprintf(ifs[0].name, sizeof(ifs[0].name), "media");
 	ifs[1].index = 1;
 	ifs[1].port_id = 0;
@@ -474,6 +482,52 @@ START_TEST(vec_icmp6_echo)
 }
 END_TEST
 
+/* A second address of the interface: ARP, ICMP echo, NS, ICMPv6 echo. */
+START_TEST(vec_second_address)
+{
+	struct fb f;
+	uint8_t mac[6];
+
+	run_vector("arp_request_addr2");
+	ck_assert(mac_of(0, "198.18.0.10", mac, NULL));
+	ck_assert_mem_eq(mac, PEER_MAC, 6);
+	run_vector("icmp4_echo_addr2");
+	run_vector("ns_addr2");
+	run_vector("icmp6_echo_addr2");
+	ck_assert_uint_eq(nt->stats.arp_replies, 1);
+	ck_assert_uint_eq(nt->stats.echo4_replies, 1);
+	ck_assert_uint_eq(nt->stats.na_sent, 1);
+	ck_assert_uint_eq(nt->stats.echo6_replies, 1);
+	/* The last one of the list answers too; one between them does not. */
+	put_eth(&f, BCAST, PEER_MAC, 0, 0x0806);
+	put_arp(&f, 1, 1, PEER_MAC, "198.18.0.10", (const uint8_t[6]){ 0 }, "198.18.0.200");
+	{
+		static const uint8_t last[4] = { 198, 18, 0, 200 };
+		struct rte_mbuf *m = mbuf_of(f.b, f.len, 0);
+
+		ck_assert_int_eq(dp_neigh_input(nt, ifs, 2, m, drops), 1);
+		/* The reply's sender protocol address (Ethernet 14 + ARP 14). */
+		ck_assert_mem_eq(rte_pktmbuf_mtod(m, const uint8_t *) + 28, last, 4);
+		rte_pktmbuf_free(m);
+	}
+	put_eth(&f, BCAST, PEER_MAC, 0, 0x0806);
+	put_arp(&f, 1, 1, PEER_MAC, "198.18.0.10", (const uint8_t[6]){ 0 }, "198.18.0.8");
+	expect_drop(&f, 0, DP_DROP_ARP_OTHER);
+	/* Another host claiming a second address is a conflict, as for the first. */
+	put_eth(&f, BCAST, PEER_MAC, 0, 0x0806);
+	put_arp(&f, 1, 1, PEER_MAC, "198.18.0.7", (const uint8_t[6]){ 0 }, "198.18.0.7");
+	expect_drop(&f, 0, DP_DROP_LOCAL_SOURCE);
+	ck_assert_uint_eq(nt->stats.conflicts, 1);
+	/* And our own addresses are never neighbors. */
+	{
+		struct mr_ip d = ipa("198.18.0.200");
+		uint32_t idx;
+
+		ck_assert_int_eq(dp_neigh_resolve(nt, &ifs[0], &d, &idx), -EINVAL);
+	}
+}
+END_TEST
+
 /* A tag stripped by the NIC into vlan_tci goes back into the reply frame. */
 START_TEST(vlan_stripped)
 {
@@ -526,13 +580,16 @@ START_TEST(mcast_macs)
 {
 	struct rte_ether_addr a[4];
 
-	/* 2001:db8:0:1::1 and fe80::ff:fe00:1 share their solicited-node group. */
-	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[0], a, 4), 2);
+	/* 2001:db8:0:1::1 and fe80::ff:fe00:1 share their solicited-node group;
+	 * the second address 2001:db8:0:1::7 has its own. */
+	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[0], a, 4), 3);
 	ck_assert_mem_eq(a[0].addr_bytes, ((const uint8_t[6]){ 0x33, 0x33, 0, 0, 0, 1 }), 6);
 	ck_assert_mem_eq(a[1].addr_bytes, ((const uint8_t[6]){ 0x33, 0x33, 0xff, 0, 0, 1 }), 6);
+	ck_assert_mem_eq(a[2].addr_bytes, ((const uint8_t[6]){ 0x33, 0x33, 0xff, 0, 0, 7 }), 6);
 	ifs[0].addr6_ll = ipa("fe80::1:2:3");
-	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[0], a, 4), 3);
+	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[0], a, 4), 4);
 	ck_assert_mem_eq(a[2].addr_bytes, ((const uint8_t[6]){ 0x33, 0x33, 0xff, 0x02, 0, 3 }), 6);
+	ck_assert_mem_eq(a[3].addr_bytes, ((const uint8_t[6]){ 0x33, 0x33, 0xff, 0, 0, 7 }), 6);
 	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[0], a, 1), 1);
 	ck_assert_uint_eq(dp_neigh_mcast_macs(&ifs[1], a, 4), 0);
 }
@@ -1344,6 +1401,7 @@ static Suite *neigh_suite(void)
 	tcase_add_test(tc, vec_icmp4_echo);
 	tcase_add_test(tc, vec_ns);
 	tcase_add_test(tc, vec_icmp6_echo);
+	tcase_add_test(tc, vec_second_address);
 	tcase_add_test(tc, vlan_stripped);
 	tcase_add_test(tc, segments);
 	suite_add_tcase(s, tc);

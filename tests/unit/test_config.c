@@ -109,6 +109,28 @@ START_TEST(errors)
 		{ "[interface a b]\n", "interface name 'a b'" },
 		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24\nvlan = 4095\n", "<string>:4: vlan" },
 		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24\nmac = 02:00:00\n", "<string>:4: mac" },
+		/* several addresses: every bad form, with its line */
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24, 10.0.0.1\n", "<string>:3: address: 10.0.0.1 is already an address of [interface a] (line 3)" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24\n\naddress = 10.0.0.2,10.0.0.1\n", "<string>:5: address: 10.0.0.1 is already an address of [interface a] (line 3)" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.5/24\naddress-range = 10.0.0.1-10.0.0.9\n", "<string>:4: address-range: 10.0.0.5 is already an address of [interface a] (line 3)" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.1-10.0.0.9/24\naddress-range = 10.0.0.9-10.0.0.12\n", "<string>:4: address-range: 10.0.0.9 is already an address of [interface a] (line 3)" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24,\n", "<string>:3: address: empty entry" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24,,10.0.0.2\n", "<string>:3: address: empty entry" },
+		{ "[interface a]\ndevice = x\naddress = \n", "<string>:3: address: empty entry" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24, 10.0.0.300\n", "<string>:3: address: expected ADDRESS[/PREFIX] or FIRST-LAST[/PREFIX], got '10.0.0.300'" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24, 10.0.0.2/16\n", "<string>:3: address: 10.0.0.2/16: the IPv4 addresses of [interface a] share the first one's prefix (/24, line 3)" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24 10.0.0.2/x\n", "<string>:3: address: bad prefix in '10.0.0.2/x'" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24\naddress-range = 10.0.0.9-10.0.0.2\n", "<string>:4: address-range: range '10.0.0.9-10.0.0.2' ends below its start" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.1-10.0.1.1/16\n", "<string>:3: address-range: range '10.0.0.1-10.0.1.1/16' has more than 256 addresses" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.1-2001:db8::1\n", "<string>:3: address-range: '10.0.0.1-2001:db8::1' mixes IPv4 and IPv6" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.1\n", "<string>:3: address-range: expected FIRST-LAST, got '10.0.0.1'" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.1-\n", "<string>:3: address-range: expected ADDRESS" },
+		{ "[interface a]\ndevice = x\naddress6 = 10.0.0.1/24\n", "<string>:3: address6: '10.0.0.1/24' is not an IPv6 address" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24, 224.0.0.1\n", "<string>:3: address: 224.0.0.1 is not a unicast address" },
+		{ "[interface a]\ndevice = x\naddress = 0.0.0.0/24\n", "<string>:3: address: 0.0.0.0 is not a unicast address" },
+		{ "[interface a]\ndevice = x\naddress6 = ff02::1/64\n", "<string>:3: address6: ff02::1 is not a unicast address" },
+		{ "[interface a]\ndevice = x\naddress-range = 10.0.0.0-10.0.0.255/16\naddress = 10.0.2.1\n", "<string>:4: address: more than 256 IPv4 addresses on [interface a]" },
+		{ "[interface a]\ndevice = x\naddress = 10.0.0.1/24, 10.0.0.2\nadvertised-address = 203.0.113.1\n", "<string>:1: [interface a] advertised-address needs exactly one IPv4 address, it has 2" },
 		{ "[tenant t]\ninterfaces = nowhere\n", "<string>:2: interfaces: no [interface nowhere]" },
 		{ "[dataplane\n", "<string>:1: section header without ']'" },
 		{ "[dataplane]\nthis line has no equals sign\n", "<string>:2: syntax error" },
@@ -121,6 +143,63 @@ START_TEST(errors)
 		ck_assert_msg(strstr(err, cases[i].want) != NULL, "case %zu: got '%s', want '%s'",
 			      i, err, cases[i].want);
 	}
+}
+END_TEST
+
+START_TEST(several_addresses)
+{
+	static const char text[] =
+		"[interface media]\n"
+		"device = net_null0\n"
+		"address = 198.18.0.1/24, 198.18.0.2 198.18.0.3/24\n"
+		"address-range = 198.18.0.10-198.18.0.41\n"
+		"address = 198.18.1.7\n"
+		"address6 = 2001:db8::1/64\n"
+		"address-range = 2001:db8::fff0-2001:db8::1:0001\n"
+		"gateway = 198.18.0.254\n"
+		"[interface edge]\n"
+		"device = net_null1\n"
+		"address-range = 203.0.113.1-203.0.113.4/28\n";
+	char buf[MR_IP_STRLEN];
+	const struct mr_cfg_iface *m, *e;
+
+	ck_assert_msg(mr_config_load_string(&cfg, text, err, sizeof(err)) == 0, "%s", err);
+	m = &cfg.ifaces[0];
+	ck_assert_uint_eq(m->n_addrs4, 3 + 32 + 1);
+	ck_assert_str_eq(mr_ip_format(&m->addr4, buf, sizeof(buf)), "198.18.0.1");
+	ck_assert_uint_eq(m->prefix4, 24);
+	ck_assert(mr_ip_eq(&m->addrs4[0], &m->addr4));
+	ck_assert_str_eq(mr_ip_format(&m->addrs4[1], buf, sizeof(buf)), "198.18.0.2");
+	ck_assert_str_eq(mr_ip_format(&m->addrs4[3], buf, sizeof(buf)), "198.18.0.10");
+	ck_assert_str_eq(mr_ip_format(&m->addrs4[34], buf, sizeof(buf)), "198.18.0.41");
+	ck_assert_str_eq(mr_ip_format(&m->addrs4[35], buf, sizeof(buf)), "198.18.1.7");
+	ck_assert_int_eq(m->lines4[0], 3);
+	ck_assert_int_eq(m->lines4[3], 4);
+	ck_assert_int_eq(m->lines4[35], 5);
+	/* an IPv6 range carries over a 16-bit boundary */
+	ck_assert_uint_eq(m->n_addrs6, 1 + 18);
+	ck_assert_uint_eq(m->prefix6, 64);
+	ck_assert_str_eq(mr_ip_format(&m->addrs6[1], buf, sizeof(buf)), "2001:db8::fff0");
+	ck_assert_str_eq(mr_ip_format(&m->addrs6[16], buf, sizeof(buf)), "2001:db8::ffff");
+	ck_assert_str_eq(mr_ip_format(&m->addrs6[17], buf, sizeof(buf)), "2001:db8::1:0");
+	ck_assert_str_eq(mr_ip_format(&m->addrs6[18], buf, sizeof(buf)), "2001:db8::1:1");
+	e = &cfg.ifaces[1];
+	ck_assert_uint_eq(e->n_addrs4, 4);
+	ck_assert_uint_eq(e->prefix4, 28);
+	ck_assert_str_eq(mr_ip_format(&e->addr4, buf, sizeof(buf)), "203.0.113.1");
+	ck_assert_str_eq(mr_ip_format(&e->addrs4[3], buf, sizeof(buf)), "203.0.113.4");
+	ck_assert_uint_eq(e->n_addrs6, 0);
+
+	/* the bound itself is accepted: 256 addresses of each family */
+	ck_assert_msg(mr_config_load_string(&cfg, "[interface a]\ndevice = x\n"
+			"address-range = 10.0.0.0-10.0.0.255/16\n"
+			"address-range = 2001:db8::100-2001:db8::1ff/64\n", err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(cfg.ifaces[0].n_addrs4, 256);
+	ck_assert_uint_eq(cfg.ifaces[0].n_addrs6, 256);
+	/* the built-in interface has its one address in the list too */
+	ck_assert_int_eq(mr_config_load(&cfg, NULL, err, sizeof(err)), 0);
+	ck_assert_uint_eq(cfg.ifaces[0].n_addrs4, 1);
+	ck_assert(mr_ip_eq(&cfg.ifaces[0].addrs4[0], &cfg.ifaces[0].addr4));
 }
 END_TEST
 
@@ -186,6 +265,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, full_file);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, file_errors);
+	tcase_add_test(tc, several_addresses);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("addr");
 	tcase_add_test(tc, addresses);

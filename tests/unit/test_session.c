@@ -622,27 +622,27 @@ END_TEST
 START_TEST(ports_allocator)
 {
 	struct ctl_ports p;
-	uint16_t got[8], x;
+	uint16_t got[8], x, ai;
 	bool seen[8] = { false };
 
-	ck_assert_int_eq(ctl_ports_init(&p, 1001, 1016, 42), 0);	/* 1002..1016: 7 pairs */
+	ck_assert_int_eq(ctl_ports_init(&p, 1001, 1016, 1, 0, 42), 0);	/* 1002..1016: 7 pairs */
 	ck_assert_uint_eq(ctl_ports_free_count(&p), 7);
 	for (unsigned i = 0; i < 7; i++) {
-		ck_assert_int_eq(ctl_ports_alloc(&p, &got[i]), 0);
+		ck_assert_int_eq(ctl_ports_alloc(&p, 4, -1, 1, &ai, &got[i]), 0);
 		ck_assert(got[i] >= 1002 && got[i] <= 1014 && got[i] % 2 == 0);
 		ck_assert(!seen[(got[i] - 1002) / 2]);
 		seen[(got[i] - 1002) / 2] = true;
 	}
-	ck_assert_int_eq(ctl_ports_alloc(&p, &x), -ENOSPC);
-	ck_assert_int_eq(ctl_ports_free(&p, got[3]), 0);
-	ck_assert_int_eq(ctl_ports_free(&p, got[3]), -EINVAL);	/* twice */
-	ck_assert_int_eq(ctl_ports_free(&p, 1003), -EINVAL);	/* odd */
-	ck_assert_int_eq(ctl_ports_free(&p, 2000), -EINVAL);	/* outside */
-	ck_assert_int_eq(ctl_ports_alloc(&p, &x), 0);
+	ck_assert_int_eq(ctl_ports_alloc(&p, 4, -1, 1, &ai, &x), -ENOSPC);
+	ck_assert_int_eq(ctl_ports_free(&p, 4, 0, got[3]), 0);
+	ck_assert_int_eq(ctl_ports_free(&p, 4, 0, got[3]), -EINVAL);	/* twice */
+	ck_assert_int_eq(ctl_ports_free(&p, 4, 0, 1003), -EINVAL);	/* odd */
+	ck_assert_int_eq(ctl_ports_free(&p, 4, 0, 2000), -EINVAL);	/* outside */
+	ck_assert_int_eq(ctl_ports_alloc(&p, 4, -1, 1, &ai, &x), 0);
 	ck_assert_uint_eq(x, got[3]);
 	ctl_ports_fini(&p);
-	ck_assert_int_eq(ctl_ports_init(&p, 1000, 1000, 1), -EINVAL);	/* no pair fits */
-	ck_assert_int_eq(ctl_ports_init(&p, 0, 10, 1), -EINVAL);
+	ck_assert_int_eq(ctl_ports_init(&p, 1000, 1000, 1, 0, 1), -EINVAL);	/* no pair fits */
+	ck_assert_int_eq(ctl_ports_init(&p, 0, 10, 1, 0, 1), -EINVAL);
 }
 END_TEST
 
