@@ -89,7 +89,7 @@ bench_rtpengine() {
   # mrelay's figures from this run (wire and transcode scenarios), if they ran.
   local m_percpu m_zero m_calls
   m_percpu=$(rtpe_row_field '  per DUT CPU-second|*' 3) || m_percpu="not run (needs --only wire too)"
-  m_zero=$(rtpe_row_field 'relay memif 214 B|*' 3) || m_zero="not run"
+  m_zero=$(rtpe_row_field 'relay, *|memif 214 B*' 3) || m_zero="not run"
   m_calls=$(rtpe_row_field 'transcode PCMU<->Opus|opus-in nb*' 3) || m_calls="not run (needs --only transcode too)"
 
   if [ -z "$rtpe" ] || [ ! -x "$load" ]; then

@@ -24,7 +24,7 @@ wire_testpmd_start() {
   local dir=$1
   mkfifo "$dir/stdin"
   taskset -c "$wire_cpu_dut" stdbuf -oL "$wire_testpmd" --lcores "0@$wire_cpu_dut,1@$wire_cpu_dut" \
-    --file-prefix "mrbench-tp$$" "${wire_eal[@]}" \
+    --file-prefix "mrbench-tp$$" "${wire_eal[@]}" -m 512 \
     --vdev "net_memif0,role=server,$wire_memif" -- \
     --forward-mode=macswap --nb-cores=1 --rxd=1024 --txd=1024 --total-num-mbufs=32768 --disable-link-check \
     <"$dir/stdin" >"$dir/dut.log" 2>&1 &
@@ -45,22 +45,35 @@ wire_testpmd_stop() {
   wait "$wire_dut_pid" 2>/dev/null
 }
 
+# The flow plan mrelay-gen verifies: flow i is port 10000 + i % 50000 of
+# the relay's address 198.18.0.(1 + i / 50000) and of the generator's
+# 198.18.0.(101 + i / 50000); 1,000,000 flows take 20 addresses of each.
+wire_ppa=50000
+wire_plan=(--dut-ip 198.18.0.1 --gen-ip 198.18.0.101 --ports-per-addr "$wire_ppa")
+
+# wire_dp_mem FLOWS: MiB of DPDK memory mrelay-dataplane takes for a flow
+# table of FLOWS capacity (about 340 MiB per million slots: bench-relay measured 707 MiB of heap at
+# 2,097,152 slots, mbufs and rings included), plus 256 MiB for the memif port.
+wire_dp_mem() {
+  awk -v c="$1" 'BEGIN { m = 256 + int(c * 340 / 1048576); print (m < 512 ? 512 : m) }'
+}
+
 # wire_relay_start DIR FLOWS: mrelay-dataplane as the memif server, one
 # forwarding core (workers = 0: the main lcore forwards), and FLOWS flows
-# programmed through its shm command ring with mrelay-flowctl: flow i
-# receives on 198.18.0.1:(10000+i) and sends from there to the generator's
-# 198.18.0.2:(10000+i), the plan mrelay-gen verifies. Sets w_prog (flows
-# programmed per second, acks included).
+# programmed through its shm command ring with mrelay-flowctl (the plan
+# above: flow i receives on the relay's address and port and sends from
+# there to the generator's). Sets w_prog (flows programmed per second, acks
+# included).
 wire_relay_start() {
-  local dir=$1 flows=$2 cap=4096 inst=mrbench$$ i t0 t1 out
+  local dir=$1 flows=$2 cap=4096 inst=mrbench$$ i t0 t1 out naddr
   wire_relay_why=""
   if [ ! -x "$wire_dp" ] || [ ! -x "$wire_flowctl" ]; then
     wire_relay_why="mrelay-dataplane or mrelay-flowctl not built"
     return 1
   fi
-  if [ "$flows" -gt 50000 ]; then
-    # One IPv4 address per interface: a flow is a local port of it.
-    wire_relay_why="one address per interface holds at most 64512 flows"
+  naddr=$(( (flows + wire_ppa - 1) / wire_ppa ))
+  if [ "$naddr" -gt 99 ]; then
+    wire_relay_why="$flows flows need $naddr addresses; the plan has room for 99"
     return 1
   fi
   while [ $cap -lt $((2 * flows)) ]; do cap=$((cap * 2)); done
@@ -71,10 +84,11 @@ workers = 0
 flows = $cap
 [interface media]
 device = net_memif0,role=server,$wire_memif
-address = 198.18.0.1/24
+address-range = 198.18.0.1-198.18.0.$naddr/24
 INI
   taskset -c "$wire_cpu_dut" "$wire_dp" -c "$dir/dp.ini" -i "$inst" -- \
-    -l "$wire_cpu_dut" --file-prefix "mrbench-dp$$" "${wire_eal[@]}" >"$dir/dut.log" 2>&1 &
+    -l "$wire_cpu_dut" --file-prefix "mrbench-dp$$" "${wire_eal[@]}" -m "$(wire_dp_mem "$cap")" \
+    >"$dir/dut.log" 2>&1 &
   wire_dut_pid=$!
   for i in $(seq 300); do
     "$wire_flowctl" -i "$inst" -w 1000 hello >/dev/null 2>&1 && break
@@ -86,12 +100,13 @@ INI
   done
   {
     echo "pipeline on"
-    awk -v n="$flows" 'BEGIN { for (i = 0; i < n; i++)
-      printf "add id=%d local=198.18.0.1:%d src=198.18.0.1:%d dst=198.18.0.2:%d\n", i, 10000 + i, 10000 + i, 10000 + i }'
+    awk -v n="$flows" -v k="$wire_ppa" 'BEGIN { for (i = 0; i < n; i++) {
+      a = int(i / k); p = 10000 + i % k
+      printf "add id=%d local=198.18.0.%d:%d src=198.18.0.%d:%d dst=198.18.0.%d:%d\n", i, 1 + a, p, 1 + a, p, 101 + a, p } }'
     echo "barrier"
   } >"$dir/flows.txt"
   t0=$(date +%s.%N)
-  out=$("$wire_flowctl" -i "$inst" -w 60000 -f "$dir/flows.txt" 2>&1)
+  out=$("$wire_flowctl" -i "$inst" -w 120000 -f "$dir/flows.txt" 2>&1)
   local rc=$?
   t1=$(date +%s.%N)
   if [ $rc -ne 0 ]; then
@@ -117,9 +132,9 @@ wire_search() {
   local dut=$1 flows=$2 mode=$3 log=$wire_dir/gen-$1-$2.log
   local c0 c1 t0 t1 res
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
-  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" --search \
+  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" --search \
     -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 -- \
-    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" \
+    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
     --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
   res=$(grep '^mrgen result' "$log" | tail -n1)
@@ -150,8 +165,8 @@ wire_search() {
 wire_maxrate() {
   local dut=$1 flows=$2 mode=$3 log=$wire_dir/max-$1-$2.log c0 c1 t0 t1 line
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
-  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" -r 0 -d "$wire_trial" -- \
-    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" \
+  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" -r 0 -d "$wire_trial" -- \
+    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
     --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
   line=$(grep '^mrgen trial phase=trial' "$log" | tail -n1)
@@ -159,6 +174,12 @@ wire_maxrate() {
   w_max_cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "%.0f", 100 * (c1 - c0) / hz / (t1 - t0) }')
   w_percpu=$(awk -v r="${w_max:-0}" -v c="$w_max_cpu" 'BEGIN { if (c > 0) printf "%.0f", r * 100 / c; else print 0 }')
+}
+
+# 1000 -> 1k, 100000 -> 100k, 1000000 -> 1M (other counts as they are).
+wire_count() {
+  awk -v n="$1" 'BEGIN { if (n >= 1e6 && n % 1e6 == 0) printf "%dM", n / 1e6
+    else if (n >= 1e3 && n % 1e3 == 0) printf "%dk", n / 1e3; else printf "%d", n }'
 }
 
 wire_mpps() { awk -v p="${1:-0}" 'BEGIN { printf "%.2f Mpps", p / 1e6 }'; }
@@ -179,13 +200,13 @@ bench_wire() {
   fi
   wire_testpmd=$(command -v dpdk-testpmd || true)
   wire_trial=${trial_s:-2}
-  local flows=${flows_list:-1000,50000,1000000}
+  local flows=${flows_list:-1000,100000,1000000}
   if [ "$quick" = 1 ]; then
     wire_trial=${trial_s:-0.5}
     [ -z "$flows_list" ] && flows=1000
   fi
   if [ ! -x "$wire_gen" ]; then
-    rows+=("relay memif 214 B|-|mrelay-gen not built|-|-")
+    rows+=("relay, wire|memif 214 B|mrelay-gen not built|-|-")
     return
   fi
   wire_cpu_dut=0; wire_cpu_gen=1
@@ -199,12 +220,17 @@ bench_wire() {
   free=$(cat "$hp" 2>/dev/null || echo 0)
   wire_rsize=${MRELAY_BENCH_MEMIF_RSIZE:-12}
   wire_memif="socket=/run/mrbench-$$.sock,socket-abstract=no,rsize=$wire_rsize"
-  if [ "$free" -ge 600 ]; then
-    wire_eal=(-m 512 --no-pci --log-level=pmd.net.memif:error)
-    wire_mem="2 MiB hugepages"
+  # Enough 2 MiB pages for the generator (512 MiB) and the largest DUT.
+  local fmax=0 capmax=4096 need
+  for f in ${flows//,/ }; do [ "$f" -gt "$fmax" ] && fmax=$f; done
+  while [ $capmax -lt $((2 * fmax)) ]; do capmax=$((capmax * 2)); done
+  need=$(( (512 + $(wire_dp_mem "$capmax")) / 2 + 64 ))
+  if [ "$free" -ge "$need" ]; then
+    wire_eal=(--no-pci --log-level=pmd.net.memif:error)
+    wire_mem="2 MiB hugepages ($free free, $need needed)"
   else
-    wire_eal=(--no-huge --no-shconf -m 512 --no-pci --log-level=pmd.net.memif:error)
-    wire_mem="no hugepages ($free free)"
+    wire_eal=(--no-huge --no-shconf --no-pci --log-level=pmd.net.memif:error)
+    wire_mem="no hugepages ($free free, $need needed)"
   fi
   wire_dir=$(mktemp -d /tmp/mrelay-bench-wire.XXXXXX)
   wire_notes+=("wire: net_memif copy mode, ring 2^$wire_rsize slots, $wire_mem; 214-byte G.711 RTP frames (14+20+8+12+160)")
@@ -239,7 +265,7 @@ bench_wire() {
     fi
     ratio=-
     [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
-    rows+=("relay memif 214 B|$f flows, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
+    rows+=("relay, $(wire_count "$f") flows|memif 214 B, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
     ratio=-
     [ -n "$mrcpu" ] && [ -n "$tpcpu" ] && ratio=$(awk -v m="$mrcpu" -v t="$tpcpu" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
     rows+=("  per DUT CPU-second|$f flows, max rate|$( [ -n "$mrcpu" ] && wire_mpps "$mrcpu" || echo "not run")|testpmd: $( [ -n "$tpcpu" ] && wire_mpps "$tpcpu" || echo "n/a")|$ratio")

@@ -445,7 +445,8 @@ def main():
         ok(rc == 0 and p.get('interface') == 'media' and p.get('pairs') == 500 and
            p.get('used') == 2, 'ports --json: 2 of 500 pairs used', d)
         rc, out, err = cli('ports')
-        ok(rc == 0 and re.search(r'^media\s+30000-30999\s+500\s+2\s+0\.4$', out, re.M) and
+        ok(rc == 0 and re.search(r'^media\s+' + re.escape(f'{NET}.1') + r'\s+30000-30999\s+500\s+2\s+0\.4$',
+                                 out, re.M) and
            aligned(out, 'INTERFACE'), 'ports', out)
         rc, d, err = cli_json('drops')
         reasons = {x.get('reason'): x for x in (d or {}).get('drops', [])}

@@ -40,7 +40,8 @@
 #include "worker.h"
 
 #define FLOWS_PER_ADDR 50000
-#define MAX_IFACES 4
+#define MAX_ADDRS 64		/* 3.2 M flows */
+#define MAX_IFACES 1		/* one interface, its addresses keying the flows */
 #define POOL_FRAMES 8192
 
 static struct dp_ctx ctx;
@@ -57,14 +58,17 @@ static uint8_t *frame_if;
 
 static const uint8_t peer_mac[6] = { 2, 0xaa, 0, 0, 0, 0x50 };
 
-static uint32_t ip_of(unsigned iface, unsigned host)
+/* The relay's address a: 198.18.0.(10 + a); the peer is 198.18.0.2. */
+static uint32_t ip_of(unsigned a)
 {
-	return (198u << 24) | (18u << 16) | ((uint32_t)iface << 8) | host;	/* 198.18.<if>.<host> */
+	return (198u << 24) | (18u << 16) | (10u + a);
 }
+
+#define PEER_IP ((198u << 24) | (18u << 16) | 2u)
 
 static void build_frame(unsigned i, unsigned flow)
 {
-	unsigned iface = flow / FLOWS_PER_ADDR;
+	unsigned iface = 0, addr = flow / FLOWS_PER_ADDR;
 	uint16_t port = (uint16_t)(10000 + flow % FLOWS_PER_ADDR);
 	uint8_t *b = frames[i];
 	struct rte_ipv4_hdr *ip = (void *)(b + 14);
@@ -81,8 +85,8 @@ static void build_frame(unsigned i, unsigned flow)
 	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(ip_of(iface, 2));
-	ip->dst_addr = rte_cpu_to_be_32(ip_of(iface, 1));
+	ip->src_addr = rte_cpu_to_be_32(PEER_IP);
+	ip->dst_addr = rte_cpu_to_be_32(ip_of(addr));
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	uh->src_port = rte_cpu_to_be_16(port);
 	uh->dst_port = rte_cpu_to_be_16(port);
@@ -159,9 +163,9 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	unsigned n_flows = 1000, n_pkts = 2000000, trials = 5, burst = DP_BURST;
-	char prefix[64], err[256];
-	char *eal[] = { "bench-relay", "--no-huge", "--no-shconf", "--no-pci", "-m", "1024",
+	unsigned n_flows = 1000, n_pkts = 2000000, trials = 5, burst = DP_BURST, n_addrs;
+	char prefix[64], err[256], mem[16];
+	char *eal[] = { "bench-relay", "--no-huge", "--no-shconf", "--no-pci", "-m", mem,
 			"--log-level=lib.eal:error", "--log-level=port:warning", "-l", "0",
 			"--file-prefix", prefix, NULL };
 	unsigned lcore_ids[1];
@@ -179,9 +183,19 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (n_flows == 0 || n_flows > FLOWS_PER_ADDR * MAX_IFACES || trials == 0 || trials > 99) {
-		fprintf(stderr, "bench-relay: 1..%u flows, 1..99 trials\n", FLOWS_PER_ADDR * MAX_IFACES);
+	if (n_flows == 0 || n_flows > FLOWS_PER_ADDR * MAX_ADDRS || trials == 0 || trials > 99) {
+		fprintf(stderr, "bench-relay: 1..%u flows, 1..99 trials\n", FLOWS_PER_ADDR * MAX_ADDRS);
 		return 2;
+	}
+	n_addrs = (n_flows + FLOWS_PER_ADDR - 1) / FLOWS_PER_ADDR;
+	{
+		/* The flow table (2 slots per flow, a power of two) takes about
+		 * 310 MiB of DPDK memory per million slots: see the memory line. */
+		uint64_t cap = 1;
+
+		while (cap < 2ull * n_flows)
+			cap <<= 1;
+		snprintf(mem, sizeof(mem), "%u", (unsigned)(512 + cap * 340 / 1048576));
 	}
 	snprintf(prefix, sizeof(prefix), "bench-relay%d", (int)getpid());
 	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
@@ -195,7 +209,7 @@ int main(int argc, char **argv)
 	ctx.cfg.dp.flows = 1;
 	while (ctx.cfg.dp.flows < 2 * n_flows)
 		ctx.cfg.dp.flows <<= 1;
-	ctx.cfg.n_ifaces = (n_flows + FLOWS_PER_ADDR - 1) / FLOWS_PER_ADDR;
+	ctx.cfg.n_ifaces = 1;
 	for (unsigned f = 0; f < ctx.cfg.n_ifaces; f++) {
 		struct mr_cfg_iface *ci = &ctx.cfg.ifaces[f];
 		char name[32];
@@ -214,12 +228,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-relay: ring port: %s\n", rte_strerror(rte_errno));
 			return 1;
 		}
-		ci->addr4.family = 4;
-		{
-			uint32_t a = rte_cpu_to_be_32(ip_of(f, 1));
+		ci->n_addrs4 = (uint16_t)n_addrs;
+		for (unsigned a = 0; a < n_addrs; a++) {
+			uint32_t be = rte_cpu_to_be_32(ip_of(a));
 
-			memcpy(ci->addr4.addr, &a, 4);
+			ci->addrs4[a].family = 4;
+			memcpy(ci->addrs4[a].addr, &be, 4);
 		}
+		ci->addr4 = ci->addrs4[0];
 		ci->prefix4 = 24;
 		ci->has_mac = true;
 		memcpy(ci->mac, (uint8_t[]){ 2, 0, 0, 0, 0, (uint8_t)(1 + f) }, 6);
@@ -258,7 +274,7 @@ int main(int argc, char **argv)
 
 	/* Flows, through the command ring as control would program them. */
 	for (unsigned i = 0; i < n_flows; i++) {
-		unsigned f = i / FLOWS_PER_ADDR;
+		unsigned f = 0, addr = i / FLOWS_PER_ADDR;
 		uint16_t port = (uint16_t)(10000 + i % FLOWS_PER_ADDR);
 		struct mr_msg m;
 
@@ -271,7 +287,7 @@ int main(int argc, char **argv)
 		m.u.flow.key.family = 4;
 		m.u.flow.key.port = port;
 		{
-			uint32_t a = rte_cpu_to_be_32(ip_of(f, 1)), d = rte_cpu_to_be_32(ip_of(f, 2));
+			uint32_t a = rte_cpu_to_be_32(ip_of(addr)), d = rte_cpu_to_be_32(PEER_IP);
 
 			memcpy(m.u.flow.key.addr, &a, 4);
 			m.u.flow.out_iface = (uint16_t)f;
@@ -307,7 +323,7 @@ int main(int argc, char **argv)
 	for (unsigned f = 0; f < ctx.n_ifaces; f++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(ctx.pool);
 		uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, 42);
-		uint32_t sip = rte_cpu_to_be_32(ip_of(f, 2)), tip = rte_cpu_to_be_32(ip_of(f, 1));
+		uint32_t sip = rte_cpu_to_be_32(PEER_IP), tip = rte_cpu_to_be_32(ip_of(0));
 
 		memcpy(b, ctx.ifaces[f].mac.addr_bytes, 6);
 		memcpy(b + 6, peer_mac, 6);
@@ -323,6 +339,26 @@ int main(int argc, char **argv)
 	for (unsigned k = 0; k < 16; k++)
 		dp_service(&ctx);
 
+	{
+		/* What the flows cost: DPDK's heap (flow table, actions, mbufs,
+		 * rings), the shm region (stats table) and the resident total. */
+		struct rte_malloc_socket_stats ms;
+		long pages = 0, page = sysconf(_SC_PAGESIZE);
+		FILE *f = fopen("/proc/self/statm", "r");
+
+		memset(&ms, 0, sizeof(ms));
+		rte_malloc_get_socket_stats(0, &ms);
+		if (f) {
+			long vsz;
+
+			if (fscanf(f, "%ld %ld", &vsz, &pages) != 2)
+				pages = 0;
+			fclose(f);
+		}
+		printf("bench-relay memory flows=%u addresses=%u table_slots=%u dpdk_heap_mib=%.1f shm_mib=%.1f rss_mib=%.1f\n",
+		       n_flows, n_addrs, ctx.cfg.dp.flows, (double)ms.heap_allocsz_bytes / 1048576.0,
+		       (double)ctx.shm.hdr->size / 1048576.0, (double)pages * (double)page / 1048576.0);
+	}
 	n_frames = n_flows < POOL_FRAMES ? POOL_FRAMES : n_flows;
 	frames = malloc((size_t)n_frames * sizeof(*frames));
 	frame_len = malloc(n_frames * sizeof(*frame_len));

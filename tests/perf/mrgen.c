@@ -403,7 +403,8 @@ static void flush_arp(struct gen *g)
 	g->n_arp_out = 0;
 }
 
-static int send_arp_request(struct gen *g)
+/* An ARP request from generator address sip for tip (sip = tip: gratuitous). */
+static int send_arp(struct gen *g, uint32_t sip, uint32_t tip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
 	struct rte_ether_hdr *eth;
@@ -422,9 +423,9 @@ static int send_arp_request(struct gen *g)
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
 	rte_ether_addr_copy(&g->plan.gen_mac, &arp->arp_data.arp_sha);
-	arp->arp_data.arp_sip = rte_cpu_to_be_32(g->plan.gen_ip);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(sip);
 	memset(&arp->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
-	arp->arp_data.arp_tip = rte_cpu_to_be_32(g->plan.dut_ip);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	m->data_len = m->pkt_len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
 	memset((uint8_t *)(arp + 1), 0, m->data_len - sizeof(*eth) - sizeof(*arp));
 	if (rte_eth_tx_burst(g->port, 0, &m, 1) != 1) {
@@ -432,6 +433,25 @@ static int send_arp_request(struct gen *g)
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+static int send_arp_request(struct gen *g)
+{
+	return send_arp(g, g->plan.gen_ip, g->plan.dut_ip);
+}
+
+/*
+ * A gratuitous ARP for each generator address: a relay that still knows
+ * one of them from an earlier run (another MAC) takes the new one before
+ * the first frame, instead of sending that address's flows elsewhere.
+ */
+static unsigned poll_rx(struct gen *g);
+
+static void announce_addrs(struct gen *g)
+{
+	for (uint32_t a = 0; a < g->plan.n_addrs && !stop_now; a++)
+		for (int k = 0; k < 1000 && send_arp(g, g->plan.gen_ip + a, g->plan.gen_ip + a) != 0; k++)
+			poll_rx(g);
 }
 
 /* ---- receive and verify --------------------------------------------- */
@@ -1112,6 +1132,8 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto stop;
 	}
+	if (g.o.mode == GEN_MODE_RELAY)
+		announce_addrs(&g);
 	build_template(&g);
 	ia.s_addr = htonl(g.plan.gen_ip);
 	inet_ntop(AF_INET, &ia, ipbuf[0], sizeof(ipbuf[0]));

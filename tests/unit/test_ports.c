@@ -3,10 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "mr_check.h"
-#include "config/config.h"
-
-#include "ctl.h"
+#include "ctl_harness.h"
 
 /* 2000..2007: pairs 2000, 2002, 2004, 2006 on each address. */
 #define PMIN 2000
@@ -154,20 +151,92 @@ END_TEST
 
 START_TEST(addr_index)
 {
-	static struct mr_config cfg;
+	static struct mr_config c2;
 	char err[256];
 	struct mr_ip ip;
 
-	ck_assert_msg(mr_config_load_string(&cfg, "[interface m]\ndevice = x\n"
+	ck_assert_msg(mr_config_load_string(&c2, "[interface m]\ndevice = x\n"
 					   "address-range = 198.18.0.1-198.18.0.8/24\n"
 					   "address6 = 2001:db8::1/64, 2001:db8::2\n",
 					   err, sizeof(err)) == 0, "%s", err);
 	mr_ip_parse("198.18.0.5", &ip);
-	ck_assert_int_eq(ctl_ports_addr_index(&cfg.ifaces[0], &ip), 4);
+	ck_assert_int_eq(ctl_ports_addr_index(&c2.ifaces[0], &ip), 4);
 	mr_ip_parse("2001:db8::2", &ip);
-	ck_assert_int_eq(ctl_ports_addr_index(&cfg.ifaces[0], &ip), 1);
+	ck_assert_int_eq(ctl_ports_addr_index(&c2.ifaces[0], &ip), 1);
 	mr_ip_parse("198.18.0.9", &ip);
-	ck_assert_int_eq(ctl_ports_addr_index(&cfg.ifaces[0], &ip), -ENOENT);
+	ck_assert_int_eq(ctl_ports_addr_index(&c2.ifaces[0], &ip), -ENOENT);
+}
+END_TEST
+
+/* Audio and video towards the callee: one address for both (one c=). */
+static const char sdp_av[] =
+	"v=0\r\n"
+	"o=alice 1 1 IN IP4 192.0.2.10\r\n"
+	"s=-\r\n"
+	"c=IN IP4 192.0.2.10\r\n"
+	"t=0 0\r\n"
+	"m=audio 49170 RTP/AVP 0\r\n"
+	"m=video 49180 RTP/AVP 96\r\n"
+	"a=rtpmap:96 H264/90000\r\n";
+
+/* Real control, fake dataplane: calls towards a four-address interface. */
+START_TEST(calls_over_addresses)
+{
+	char seen[4][MR_IP_STRLEN] = { "" };
+	unsigned n_seen = 0;
+
+	harness_down();
+	/* priv is 10.0.0.1/8 in the harness; three more addresses on it. */
+	harness_up_with("address-range = 10.0.0.2-10.0.0.4\n", 256, true);
+	ck_assert_uint_eq(cfg.ifaces[1].n_addrs4, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		char id[16], c_line[64], ip[MR_IP_STRLEN];
+		const struct ctl_call *call;
+		const struct ctl_local *a, *v;
+		const struct mr_flow_spec *f;
+
+		snprintf(id, sizeof(id), "ma-%u", i);
+		sig("offer", id, "ft1", NULL, sdp_av, "9:directionl3:pub4:prive");
+		ck_result("ok");
+		call = find_call(id);
+		ck_assert_ptr_nonnull(call);
+		a = &call->streams[0].local[1];
+		v = &call->streams[1].local[1];
+		ck_assert_uint_eq(a->iface, 1);
+		ck_assert_msg(mr_ip_eq(&a->addr, &v->addr), "audio and video on two addresses");
+		mr_ip_format(&a->addr, ip, sizeof(ip));
+		ck_assert_int_ge(ctl_ports_addr_index(&cfg.ifaces[1], &a->addr), 0);
+		/* The SDP the callee gets names that address ... */
+		snprintf(c_line, sizeof(c_line), "c=IN IP4 %s\r\n", ip);
+		ck_assert_msg(strstr(rget("sdp"), c_line) != NULL, "%s not in\n%s", c_line, rget("sdp"));
+		/* ... and the flow from the callee is keyed on it (port numbers
+		 * repeat across addresses: the key is address and port). */
+		f = NULL;
+		for (unsigned k = 0; k < FDP_FLOWS && f == NULL; k++)
+			if (fdp.present[k] && fdp.spec[k].key.port == a->port &&
+			    fdp.spec[k].key.iface == 1 && memcmp(fdp.spec[k].key.addr, a->addr.addr, 4) == 0)
+				f = &fdp.spec[k];
+		ck_assert_msg(f != NULL, "no flow keyed on %s:%u", ip, a->port);
+		ck_assert_msg(fdp_flow_at(a->port) != NULL, "%s", fmt_sa(&f->out_src));
+		for (unsigned k = 0; k < n_seen; k++)
+			ck_assert_msg(strcmp(seen[k], ip) != 0, "call %u reuses %s", i, ip);
+		snprintf(seen[n_seen++], MR_IP_STRLEN, "%s", ip);
+		/* The caller's side stays on pub's one address. */
+		ck_assert_str_eq(mr_ip_format(&call->streams[0].local[0].addr, ip, sizeof(ip)),
+				 "203.0.113.1");
+	}
+	sig("offer", "ma-bad", "ft1", NULL, sdp_av, "9:directionl3:pub7:nowheree");
+	ck_error("unknown interface");
+	/* Every pair goes back to its own address. */
+	for (unsigned i = 0; i < 4; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "ma-%u", i);
+		sig("delete", id, "ft1", NULL, NULL, NULL);
+		ck_result("ok");
+	}
+	ck_assert_uint_eq(ctl_ports_free_count(&ctl.ports[1]), ctl.ports[1].n);
+	harness_down();
 }
 END_TEST
 
@@ -182,6 +251,11 @@ static Suite *ports_suite(void)
 	tcase_add_test(tc, families_and_bad_input);
 	tcase_add_test(tc, journal_take);
 	tcase_add_test(tc, addr_index);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("calls");
+	tcase_add_checked_fixture(tc, harness_up, NULL);
+	tcase_add_test(tc, calls_over_addresses);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }
