@@ -524,6 +524,8 @@ static void command(struct dp_ctx *ctx, struct mr_msg *m)
 		if (!ctx->rx_enabled) {
 			svc.rx_start_tsc = rte_rdtsc();
 			ctx->rx_enabled = true;
+		} else {
+			ctx->media_held = false;	/* --test-media-hold: the next barrier */
 		}
 		break;
 	default:

@@ -19,6 +19,7 @@
 
 #define DP_BURST 32
 #define DP_MAX_PORTS 8
+#define DP_MAX_MEDIA 14		/* media lcores ([dataplane] media-lcores) */
 
 struct dp_flowtab;
 struct dp_neigh;
@@ -68,6 +69,14 @@ struct dp_lcore {
 	struct dp_rxq rxq[DP_MAX_PORTS];
 	struct dp_txq txq[RTE_MAX_ETHPORTS];	/* by DPDK port id */
 	struct dp_pkt pkts[DP_BURST];
+	/*
+	 * Transcoded flows go to media lcore flow_id % n_media (0: transcoded
+	 * here, inline): collected per burst, enqueued at its end.
+	 */
+	uint16_t n_media;
+	uint16_t media_n[DP_MAX_MEDIA];
+	struct rte_ring *media_ring[DP_MAX_MEDIA];
+	struct rte_mbuf *media_buf[DP_MAX_MEDIA][DP_BURST];
 	/* --- cold --- */
 	uint64_t loop_tsc;			/* start of the previous loop */
 	uint16_t tx_ports[DP_MAX_PORTS];	/* ports to flush */
@@ -77,8 +86,11 @@ struct dp_lcore {
 	struct rte_ring *tx_in;			/* frames from the main lcore to send (lcore 0 only) */
 	struct dp_ctx *ctx;
 	unsigned lcore_id;
-	unsigned index;				/* worker number, qsbr thread id */
+	unsigned index;				/* qsbr thread id: workers first, then media lcores */
 	bool is_main;
+	/* A media lcore: its ring, multi-producer (the workers), single consumer. */
+	struct rte_ring *media_in;
+	volatile bool media_busy;		/* test mode: between dequeue and TX flush */
 	/* SRTP pass-through: each packet's tag is verified on a copy here. */
 	uint8_t srtp_scratch[DP_SRTP_SCRATCH] __rte_cache_aligned;
 } __rte_cache_aligned;
@@ -89,6 +101,8 @@ struct dp_test_opts {
 	uint32_t exit_when_idle_ms;	/* exit once RX has been quiet this long (0 = never) */
 	uint8_t burst;			/* RX burst size override */
 	uint32_t rx_pace_us;		/* pause after each RX burst */
+	bool media_hold;		/* media lcores take nothing from their rings until the
+					 * BARRIER after the one that started RX */
 };
 
 /* The process: built by main.c, port.c and cmdq.c; read-only for workers. */
@@ -109,11 +123,14 @@ struct dp_ctx {
 	struct dp_transcode *xc;		/* transcoder pool, grace queue, DTMF ring */
 	unsigned n_lcores;			/* forwarding lcores (>= 1) */
 	struct dp_lcore *lcores[MR_SHM_MAX_WORKERS];
+	unsigned n_media;			/* media lcores ([dataplane] media-lcores) */
+	struct dp_lcore *media[DP_MAX_MEDIA];
 	struct dp_test_opts test;
 	uint64_t tsc_hz;
 	/* Read by every worker loop, written rarely: a line of its own. */
 	volatile bool rx_enabled __rte_cache_aligned;	/* false until the first barrier in test mode */
 	volatile bool quit;
+	volatile bool media_held;		/* test mode: see dp_test_opts.media_hold */
 	/* Test mode only, each written by one side. */
 	volatile bool local_busy __rte_cache_aligned;	/* main lcore handling local frames */
 	uint64_t last_rx_tsc __rte_cache_aligned;	/* for exit-when-idle */

@@ -22,6 +22,7 @@
 #include "cmdq.h"
 #include "config/config.h"
 #include "flowtab.h"
+#include "media.h"
 #include "neigh.h"
 #include "port.h"
 #include "srtp.h"
@@ -57,8 +58,12 @@ static void usage(FILE *f)
 		"  --test-burst N            RX burst size (1..32; 1 makes service work run\n"
 		"                            between every two packets when workers = 0)\n"
 		"  --test-rx-pace-us US      pause US microseconds after each RX burst (slow traffic)\n"
+		"  --test-media-hold         media lcores take nothing from their rings until the\n"
+		"                            second BARRIER (the first starts RX); with\n"
+		"                            --test-start-on-barrier\n"
 		"  In test mode a worker also waits, before each RX burst, until the main lcore\n"
-		"  has handled the ARP/NDP frames handed to it, so that runs are deterministic.\n",
+		"  has handled the ARP/NDP frames handed to it, and the media lcores what they\n"
+		"  were handed (unless held), so that runs are deterministic.\n",
 		prog);
 }
 
@@ -87,32 +92,36 @@ static int split_eal(char *buf, char **argv, int argc, int max)
 
 static int run(void)
 {
-	unsigned lcore_ids[MR_SHM_MAX_WORKERS];
-	unsigned workers = ctx.cfg.dp.workers, id, n = 0;
+	unsigned lcore_ids[MR_SHM_MAX_WORKERS + DP_MAX_MEDIA];
+	unsigned workers = ctx.cfg.dp.workers, n_media = ctx.cfg.dp.media_lcores, id, n = 0, k = 0;
 	struct rte_malloc_socket_stats heap0, heap1;
 	char err[256];
 	int rc;
 
 	if (workers == 0) {
 		lcore_ids[n++] = rte_get_main_lcore();
-	} else {
-		RTE_LCORE_FOREACH_WORKER(id) {
-			if (n < workers)
-				lcore_ids[n++] = id;
-		}
-		if (n < workers) {
-			fprintf(stderr, "%s: %u workers configured, only %u worker lcores (EAL -l)\n",
-				prog, workers, n);
-			return 1;
-		}
+	}
+	/* EAL's worker lcores in order: the forwarding ones first, then the media ones. */
+	RTE_LCORE_FOREACH_WORKER(id) {
+		if (n < workers)
+			lcore_ids[n++] = id;
+		else if (k < n_media && n + k < RTE_DIM(lcore_ids))
+			lcore_ids[n + k++] = id;
+	}
+	if ((workers && n < workers) || k < n_media) {
+		fprintf(stderr, "%s: %u workers and %u media lcores configured, only %u worker lcores (EAL -l)\n",
+			prog, workers, n_media, rte_lcore_count() - 1);
+		return 1;
 	}
 	ctx.n_lcores = n;
+	ctx.n_media = n_media;
 	ctx.tsc_hz = rte_get_tsc_hz();
 
 	struct mr_shm_params sp = {
 		.instance = ctx.cfg.dp.instance,
 		.n_flows = ctx.cfg.dp.flows,
-		.n_workers = n + (workers ? 1 : 0),	/* last slot: the main lcore's own counters */
+		/* the main lcore's own counters after the workers', then the media lcores' */
+		.n_workers = n + (workers ? 1 : 0) + n_media,
 		.n_ifaces = ctx.cfg.n_ifaces,
 	};
 	rc = mr_shm_create(&ctx.shm, &sp);
@@ -121,8 +130,9 @@ static int run(void)
 			strerror(-rc));
 		return 1;
 	}
-	ctx.qsv = rte_zmalloc("dp_qsbr", rte_rcu_qsbr_get_memsize(n), RTE_CACHE_LINE_SIZE);
-	if (ctx.qsv == NULL || rte_rcu_qsbr_init(ctx.qsv, n) != 0) {
+	/* Readers: the workers, then the media lcores. */
+	ctx.qsv = rte_zmalloc("dp_qsbr", rte_rcu_qsbr_get_memsize(n + n_media), RTE_CACHE_LINE_SIZE);
+	if (ctx.qsv == NULL || rte_rcu_qsbr_init(ctx.qsv, n + n_media) != 0) {
 		fprintf(stderr, "%s: cannot set up RCU\n", prog);
 		return 1;
 	}
@@ -170,14 +180,18 @@ static int run(void)
 	if (dp_telemetry_init(&ctx) != 0)
 		fprintf(stderr, "%s: telemetry commands not registered\n", prog);
 	ctx.rx_enabled = !ctx.test.start_on_barrier;
+	ctx.media_held = ctx.test.media_hold && ctx.test.start_on_barrier;
 	dp_cmdq_init(&ctx);
-	printf("%s: instance %s, %u interface(s), %u forwarding lcore(s)%s, %u flows\n", prog,
-	       ctx.cfg.dp.instance, ctx.n_ifaces, n, workers ? "" : " (main lcore)", ctx.cfg.dp.flows);
+	printf("%s: instance %s, %u interface(s), %u forwarding lcore(s)%s, %u media lcore(s)%s, "
+	       "%u flows\n", prog, ctx.cfg.dp.instance, ctx.n_ifaces, n, workers ? "" : " (main lcore)",
+	       n_media, n_media ? "" : " (transcoding inline)", ctx.cfg.dp.flows);
 	fflush(stdout);
 
 	if (workers)
 		for (unsigned i = 0; i < n; i++)
 			rte_eal_remote_launch(dp_worker_main, ctx.lcores[i], lcore_ids[i]);
+	for (unsigned i = 0; i < n_media; i++)
+		rte_eal_remote_launch(dp_media_main, ctx.media[i], lcore_ids[n + i]);
 	while (!ctx.quit) {
 		if (!workers)
 			dp_worker_poll(ctx.lcores[0]);
@@ -216,7 +230,7 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST, OPT_PACE };
+	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST, OPT_PACE, OPT_MEDIA_HOLD };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "instance", required_argument, NULL, 'i' },
@@ -226,6 +240,7 @@ int main(int argc, char **argv)
 		{ "test-exit-when-idle", required_argument, NULL, OPT_EXIT_IDLE },
 		{ "test-burst", required_argument, NULL, OPT_BURST },
 		{ "test-rx-pace-us", required_argument, NULL, OPT_PACE },
+		{ "test-media-hold", no_argument, NULL, OPT_MEDIA_HOLD },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char eal_buf[sizeof(ctx.cfg.dp.eal)];
@@ -266,6 +281,9 @@ int main(int argc, char **argv)
 			if (errno || *end || v == 0 || v > DP_BURST)
 				return bad_arg("--test-burst needs 1..32");
 			ctx.test.burst = (uint8_t)v;
+			break;
+		case OPT_MEDIA_HOLD:
+			ctx.test.media_hold = true;
 			break;
 		case OPT_PACE:
 			errno = 0;

@@ -89,10 +89,10 @@ static int port_setup(struct dp_ctx *ctx, uint16_t pid, struct dp_iface *ifc, ch
 	} else {
 		nrx = 1;	/* one queue, polled by the first lcore */
 	}
-	ntx = (uint16_t)ctx->n_lcores;
+	ntx = (uint16_t)(ctx->n_lcores + ctx->n_media);
 	if (di.max_tx_queues < ntx) {
-		snprintf(err, errlen, "%s: %u TX queues needed (one per forwarding lcore), device has %u",
-			 ifc->name, ntx, di.max_tx_queues);
+		snprintf(err, errlen, "%s: %u TX queues needed (one per forwarding and media lcore), "
+			 "device has %u", ifc->name, ntx, di.max_tx_queues);
 		return -EINVAL;
 	}
 	conf.txmode.offloads = di.tx_offload_capa & want_tx;
@@ -199,8 +199,8 @@ int dp_port_init(struct dp_ctx *ctx, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (n_mbufs == 0)
-		n_mbufs = cfg->n_ifaces * (NB_RXD * ctx->n_lcores + NB_TXD * ctx->n_lcores) +
-			  ctx->n_lcores * 1024 + 4096;
+		n_mbufs = cfg->n_ifaces * (NB_RXD * ctx->n_lcores + NB_TXD * (ctx->n_lcores + ctx->n_media)) +
+			  (ctx->n_lcores + ctx->n_media) * 1024 + ctx->n_media * cfg->dp.media_ring + 4096;
 	ctx->pool = rte_pktmbuf_pool_create("dp_mbufs", n_mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					    (int)rte_socket_id());
 	if (ctx->pool == NULL) {

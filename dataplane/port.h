@@ -16,8 +16,8 @@ int dp_port_eal_args(const struct mr_config *cfg, char **argv, int argc, int max
 
 /*
  * After rte_eal_init: find each interface's port, configure it once with
- * ctx->n_lcores RX (RSS on the UDP 5-tuple when there are several and the
- * port has RSS; otherwise one) and TX queues, the mbuf pool, checksum
+ * ctx->n_lcores RX queues (RSS on the UDP 5-tuple when there are several and
+ * the port has RSS; otherwise one) and n_lcores + n_media TX queues, the mbuf pool, checksum
  * offloads the port has, then start it; fill ctx->ifaces and ctx->ports.
  * Returns 0 or -errno with the reason in err.
  */

@@ -52,6 +52,7 @@ static int cmd_totals(const char *cmd, const char *params, struct rte_tel_data *
 	rte_tel_data_add_dict_u64(d, "dropped", drops);
 	rte_tel_data_add_dict_u64(d, "flow_capacity", tctx->shm.hdr->n_flows);
 	rte_tel_data_add_dict_u64(d, "workers", tctx->n_lcores);
+	rte_tel_data_add_dict_u64(d, "media_lcores", tctx->n_media);
 	return 0;
 }
 
@@ -109,10 +110,17 @@ static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data 
 			snprintf(ev, sizeof(ev), "srtp_%s", srtp_event_names[i]);
 			rte_tel_data_add_dict_u64(c, tel_name(ev, ev, sizeof(ev)), ws->srtp_events[i]);
 		}
-		if (w < tctx->n_lcores)
+		if (ws->role == MR_WORKER_ROLE_MEDIA) {
+			/* What the workers handed it; its rx_packets stay 0. */
+			rte_tel_data_add_dict_u64(c, "ring_packets", ws->ring_packets);
+			snprintf(name, sizeof(name), "media%u", ws->lcore_id);
+		} else if (w < tctx->n_lcores) {
 			snprintf(name, sizeof(name), "lcore%u", tctx->lcores[w]->lcore_id);
-		else
+		} else {
 			snprintf(name, sizeof(name), "main");
+		}
+		rte_tel_data_add_dict_string(c, "role", ws->role == MR_WORKER_ROLE_MEDIA ? "media" :
+					     ws->role == MR_WORKER_ROLE_MAIN ? "main" : "worker");
 		rte_tel_data_add_dict_container(d, name, c, 0);
 	}
 	return 0;

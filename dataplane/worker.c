@@ -38,50 +38,97 @@ static void tx_error(struct rte_mbuf **pkts, uint16_t unsent, void *arg)
 	lc->ws->tx_dropped += unsent;
 }
 
+/*
+ * What every lcore context has: the tables, a stats slot, and a TX buffer on
+ * TX queue txq of every port.
+ */
+static struct dp_lcore *lcore_new(struct dp_ctx *ctx, unsigned lcore_id, unsigned index,
+				  unsigned slot, uint16_t txq, uint32_t role)
+{
+	struct dp_lcore *lc = rte_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+
+	if (lc == NULL)
+		return NULL;
+	lc->ctx = ctx;
+	lc->index = index;
+	lc->lcore_id = lcore_id;
+	lc->is_main = lcore_id == rte_get_main_lcore();
+	lc->hash = dp_flowtab_hash(ctx->ft);
+	lc->neigh = ctx->neigh;
+	lc->flow_stats = ctx->shm.flows;
+	lc->ws = &ctx->shm.workers[slot];
+	lc->ws->role = role;
+	lc->ws->lcore_id = lcore_id;
+	lc->drops = lc->ws->drops;
+	lc->ifaces = ctx->ifaces;
+	lc->n_ifaces = (uint16_t)ctx->n_ifaces;
+	lc->local_ring = ctx->local_ring;
+	lc->learn_ring = ctx->learn_ring;
+	lc->park_ring = ctx->park_ring;
+	lc->qsv = ctx->qsv;
+	lc->tsc_hz = ctx->tsc_hz;
+	lc->ttl = ctx->cfg.dp.ttl;
+	lc->burst = ctx->test.burst ? ctx->test.burst : DP_BURST;
+	lc->test_mode = ctx->test.exit_when_idle_ms != 0 || ctx->test.start_on_barrier;
+	for (unsigned p = 0; p < ctx->n_ports; p++) {
+		uint16_t pid = ctx->ports[p];
+		struct dp_txq *tq = &lc->txq[pid];
+
+		tq->buf = rte_zmalloc_socket("dp_txbuf", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0,
+					     (int)rte_lcore_to_socket_id(lcore_id));
+		if (tq->buf == NULL)
+			return lc;	/* freed by dp_lcores_free() */
+		rte_eth_tx_buffer_init(tq->buf, DP_BURST);
+		rte_eth_tx_buffer_set_err_callback(tq->buf, tx_error, lc);
+		tq->port_id = pid;
+		tq->queue_id = txq;
+		lc->tx_ports[lc->n_tx_ports++] = pid;
+	}
+	return lc;
+}
+
 int dp_lcores_setup(struct dp_ctx *ctx, const unsigned *lcore_ids)
 {
+	/* Stats slots: the forwarding lcores, the main lcore's own (with workers), the media lcores. */
+	unsigned media_slot = ctx->n_lcores + (lcore_ids[0] == rte_get_main_lcore() ? 0 : 1);
+
+	for (unsigned k = 0; k < ctx->n_media; k++) {
+		unsigned id = lcore_ids[ctx->n_lcores + k];
+		struct dp_lcore *lc = lcore_new(ctx, id, ctx->n_lcores + k, media_slot + k,
+						(uint16_t)(ctx->n_lcores + k), MR_WORKER_ROLE_MEDIA);
+		char name[32];
+
+		if (lc == NULL)
+			return -ENOMEM;
+		ctx->media[k] = lc;
+		if (lc->n_tx_ports != ctx->n_ports)
+			return -ENOMEM;
+		snprintf(name, sizeof(name), "dp_media%u", k);
+		lc->media_in = rte_ring_create(name, ctx->cfg.dp.media_ring,
+					       (int)rte_lcore_to_socket_id(id), RING_F_SC_DEQ);
+		if (lc->media_in == NULL)
+			return -rte_errno;
+	}
 	for (unsigned i = 0; i < ctx->n_lcores; i++) {
-		struct dp_lcore *lc = rte_zmalloc("dp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+		bool is_main = lcore_ids[i] == rte_get_main_lcore();
+		struct dp_lcore *lc = lcore_new(ctx, lcore_ids[i], i, i, (uint16_t)i,
+						is_main ? MR_WORKER_ROLE_MAIN : MR_WORKER_ROLE_WORKER);
 
 		if (lc == NULL)
 			return -ENOMEM;
 		ctx->lcores[i] = lc;
-		lc->ctx = ctx;
-		lc->index = i;
-		lc->lcore_id = lcore_ids[i];
-		lc->is_main = lcore_ids[i] == rte_get_main_lcore();
-		lc->hash = dp_flowtab_hash(ctx->ft);
-		lc->neigh = ctx->neigh;
-		lc->flow_stats = ctx->shm.flows;
-		lc->ws = &ctx->shm.workers[i];
-		lc->drops = lc->ws->drops;
-		lc->ifaces = ctx->ifaces;
-		lc->n_ifaces = (uint16_t)ctx->n_ifaces;
-		lc->local_ring = ctx->local_ring;
-		lc->learn_ring = ctx->learn_ring;
-		lc->park_ring = ctx->park_ring;
-		lc->qsv = ctx->qsv;
-		lc->tsc_hz = ctx->tsc_hz;
-		lc->ttl = ctx->cfg.dp.ttl;
-		lc->burst = ctx->test.burst ? ctx->test.burst : DP_BURST;
-		lc->test_mode = ctx->test.exit_when_idle_ms != 0 || ctx->test.start_on_barrier;
+		if (lc->n_tx_ports != ctx->n_ports)
+			return -ENOMEM;
 		lc->rx_pace_us = ctx->test.rx_pace_us;
 		for (unsigned p = 0; p < ctx->n_ports; p++) {
 			uint16_t pid = ctx->ports[p];
-			struct dp_txq *tq = &lc->txq[pid];
 
 			if (i < dp_port_rxq_count(pid))
 				lc->rxq[lc->n_rxq++] = (struct dp_rxq){ .port_id = pid, .queue_id = (uint16_t)i };
-			tq->buf = rte_zmalloc_socket("dp_txbuf", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0,
-						     (int)rte_lcore_to_socket_id(lc->lcore_id));
-			if (tq->buf == NULL)
-				return -ENOMEM;
-			rte_eth_tx_buffer_init(tq->buf, DP_BURST);
-			rte_eth_tx_buffer_set_err_callback(tq->buf, tx_error, lc);
-			tq->port_id = pid;
-			tq->queue_id = (uint16_t)i;
-			lc->tx_ports[lc->n_tx_ports++] = pid;
 		}
+		lc->n_media = (uint16_t)ctx->n_media;
+		for (unsigned k = 0; k < ctx->n_media; k++)
+			lc->media_ring[k] = ctx->media[k]->media_in;
 		/* The main lcore's replies go out through the first worker's queues. */
 		if (i == 0 && !lc->is_main) {
 			char name[32];
@@ -93,27 +140,43 @@ int dp_lcores_setup(struct dp_ctx *ctx, const unsigned *lcore_ids)
 				return -rte_errno;
 		}
 	}
+	if (!ctx->lcores[0]->is_main) {
+		ctx->shm.workers[ctx->n_lcores].role = MR_WORKER_ROLE_MAIN;
+		ctx->shm.workers[ctx->n_lcores].lcore_id = rte_get_main_lcore();
+	}
 	return 0;
+}
+
+static void lcore_free(struct dp_lcore *lc)
+{
+	struct rte_mbuf *m;
+
+	for (unsigned p = 0; p < lc->n_tx_ports; p++)
+		rte_free(lc->txq[lc->tx_ports[p]].buf);
+	if (lc->tx_in != NULL) {
+		while (rte_ring_dequeue(lc->tx_in, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(lc->tx_in);
+	}
+	if (lc->media_in != NULL) {
+		while (rte_ring_dequeue(lc->media_in, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(lc->media_in);
+	}
+	rte_free(lc);
 }
 
 void dp_lcores_free(struct dp_ctx *ctx)
 {
 	for (unsigned i = 0; i < ctx->n_lcores; i++) {
-		struct dp_lcore *lc = ctx->lcores[i];
-
-		if (lc == NULL)
-			continue;
-		for (unsigned p = 0; p < lc->n_tx_ports; p++)
-			rte_free(lc->txq[lc->tx_ports[p]].buf);
-		if (lc->tx_in != NULL) {
-			struct rte_mbuf *m;
-
-			while (rte_ring_dequeue(lc->tx_in, (void **)&m) == 0)
-				rte_pktmbuf_free(m);
-			rte_ring_free(lc->tx_in);
-		}
-		rte_free(lc);
+		if (ctx->lcores[i] != NULL)
+			lcore_free(ctx->lcores[i]);
 		ctx->lcores[i] = NULL;
+	}
+	for (unsigned k = 0; k < ctx->n_media; k++) {
+		if (ctx->media[k] != NULL)
+			lcore_free(ctx->media[k]);
+		ctx->media[k] = NULL;
 	}
 }
 
@@ -275,6 +338,17 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	bool have_mac;
 	struct dp_txq *tq;
 
+	if (unlikely(a->flags & MR_FLOW_F_TRANSCODE) && lc->n_media != 0) {
+		/*
+		 * To the flow's media lcore, which looks the flow up again: nothing
+		 * of the action crosses the ring, and only that lcore touches the
+		 * flow's codec state and stats slot.
+		 */
+		unsigned k = a->flow_id % lc->n_media;
+
+		lc->media_buf[k][lc->media_n[k]++] = m;
+		return;
+	}
 	/* RFC 7983 demultiplexing on the first byte. */
 	if (unlikely(len == 0 || pl[0] < 128 || pl[0] > 191)) {
 		unsigned why = DP_DROP_NOT_RTP;
@@ -366,27 +440,31 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	rte_eth_tx_buffer(tq->port_id, tq->queue_id, tq->buf, m);
 }
 
-static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+/* The transcoded packets of this burst to their media lcores; a full ring drops, never waits. */
+static inline void media_flush(struct dp_lcore *lc)
 {
-	struct rte_mbuf *pkts[DP_BURST];
+	for (unsigned k = 0; k < lc->n_media; k++) {
+		unsigned n = lc->media_n[k], sent;
+
+		if (n == 0)
+			continue;
+		sent = rte_ring_enqueue_burst(lc->media_ring[k], (void **)lc->media_buf[k], n, NULL);
+		if (unlikely(sent < n)) {
+			lc->drops[DP_DROP_MEDIA_RING] += n - sent;
+			rte_pktmbuf_free_bulk(&lc->media_buf[k][sent], n - sent);
+		}
+		lc->media_n[k] = 0;
+	}
+}
+
+void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
+{
 	const void *keys[DP_BURST];
 	void *data[DP_BURST];
 	uint8_t idx[DP_BURST];
-	uint64_t hits = 0, now;
+	uint64_t hits = 0;
 	unsigned n_udp = 0;
-	uint16_t n;
 
-	n = rte_eth_rx_burst(q->port_id, q->queue_id, pkts, lc->burst);
-	if (n == 0)
-		return;
-	now = rte_rdtsc();
-	lc->ws->rx_packets += n;
-	if (unlikely(lc->test_mode))
-		lc->ctx->last_rx_tsc = now;
-	for (uint16_t i = 0; i < n; i++) {
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		pkts[i]->port = q->port_id;	/* net_ring, for one, leaves it to us */
-	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_pkt *p = &lc->pkts[i];
 
@@ -420,10 +498,50 @@ static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
 		struct rte_mbuf *m = pkts[idx[j]];
 
 		if (!(hits & (1ull << j))) {
-			drop(lc, m, DP_DROP_NO_FLOW);
+			/* On a media lcore: the flow went while its packet was in the ring. */
+			drop(lc, m, lc->media_in != NULL ? DP_DROP_MEDIA_NO_FLOW : DP_DROP_NO_FLOW);
 			continue;
 		}
 		flow_packet(lc, m, &lc->pkts[idx[j]], data[j], now);
+	}
+	if (lc->n_media != 0)
+		media_flush(lc);
+}
+
+static inline void rx_queue(struct dp_lcore *lc, const struct dp_rxq *q)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint64_t now;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(q->port_id, q->queue_id, pkts, lc->burst);
+	if (n == 0)
+		return;
+	now = rte_rdtsc();
+	lc->ws->rx_packets += n;
+	if (unlikely(lc->test_mode))
+		lc->ctx->last_rx_tsc = now;
+	for (uint16_t i = 0; i < n; i++) {
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		pkts[i]->port = q->port_id;	/* net_ring, for one, leaves it to us */
+	}
+	dp_worker_burst(lc, pkts, n, now);
+}
+
+/* Tests only: until every media lcore has sent what it was handed. */
+static void media_wait(const struct dp_lcore *lc)
+{
+	const struct dp_ctx *ctx = lc->ctx;
+
+	for (unsigned k = 0; k < ctx->n_media; k++) {
+		const struct dp_lcore *ml = ctx->media[k];
+
+		for (;;) {
+			rte_smp_mb();
+			if (rte_ring_count(ml->media_in) == 0 && !ml->media_busy)
+				break;
+			rte_pause();
+		}
 	}
 }
 
@@ -440,6 +558,8 @@ void dp_worker_poll(struct dp_lcore *lc)
 		       lc->ctx->local_busy)
 			rte_pause();
 	}
+	if (unlikely(lc->test_mode) && lc->n_media != 0 && !lc->ctx->media_held)
+		media_wait(lc);	/* the same for the transcoded packets of the last burst */
 	if (likely(lc->ctx->rx_enabled))
 		for (unsigned i = 0; i < lc->n_rxq; i++)
 			rx_queue(lc, &lc->rxq[i]);

@@ -598,14 +598,28 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv)
 
 struct wsample {
 	uint64_t rx, tx, busy, total, txd;
+	uint32_t role, lcore;
 };
+
+static const char *role_name(uint32_t role)
+{
+	switch (role) {
+	case MR_WORKER_ROLE_MAIN: return "main";
+	case MR_WORKER_ROLE_MEDIA: return "media";
+	default: return "worker";
+	}
+}
 
 static void wsample_take(const struct mr_shm *shm, struct wsample *s, unsigned nw)
 {
 	for (unsigned w = 0; w < nw; w++) {
 		const struct mr_worker_stats *ws = &shm->workers[w];
 
-		s[w].rx = __atomic_load_n(&ws->rx_packets, __ATOMIC_RELAXED);
+		s[w].role = ws->role;
+		s[w].lcore = ws->lcore_id;
+		/* A media lcore receives from its ring, not from a port. */
+		s[w].rx = __atomic_load_n(ws->role == MR_WORKER_ROLE_MEDIA ? &ws->ring_packets
+									    : &ws->rx_packets, __ATOMIC_RELAXED);
 		s[w].tx = __atomic_load_n(&ws->tx_packets, __ATOMIC_RELAXED);
 		s[w].busy = __atomic_load_n(&ws->busy_tsc, __ATOMIC_RELAXED);
 		s[w].total = __atomic_load_n(&ws->total_tsc, __ATOMIC_RELAXED);
@@ -627,7 +641,9 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 	struct mr_shm shm;
 	int rc = shm_cmd(g, argc, argv, "workers [--json]\n"
 			 "Per-lcore load (busy cycles / loop cycles) and packet rates over half a "
-			 "second, read\nfrom the dataplane's shared memory.", &shm, NULL);
+			 "second, read\nfrom the dataplane's shared memory. ROLE: worker (forwards), "
+			 "main (ARP/ND, commands),\nmedia (transcodes; its RX is what the workers "
+			 "handed it over its ring).", &shm, NULL);
 	double t0, dt;
 	unsigned nw;
 	json_t *arr;
@@ -645,7 +661,8 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 		uint64_t dtot = b[w].total - a[w].total, dbusy = b[w].busy - a[w].busy;
 
 		json_array_append_new(arr, json_pack(
-			"{sisIsIsfsfsfsfsI}", "worker", (int)w, "rx_packets", (json_int_t)b[w].rx,
+			"{sisssisIsIsfsfsfsfsI}", "worker", (int)w, "role", role_name(b[w].role),
+			"lcore", (int)b[w].lcore, "rx_packets", (json_int_t)b[w].rx,
 			"tx_packets", (json_int_t)b[w].tx, "rx_pps", (double)(b[w].rx - a[w].rx) / dt,
 			"tx_pps", (double)(b[w].tx - a[w].tx) / dt,
 			"busy_pct", dtot ? 100.0 * (double)dbusy / (double)dtot : 0.0,
@@ -658,24 +675,26 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 		cli_print_json(o);
 		json_decref(o);
 	} else {
-		static const char *const h[] = { "WORKER", "BUSY%", "BUSY% (ALL TIME)", "RX/S", "TX/S",
-						 "RX PKTS", "TX PKTS", "TX DROPPED" };
-		struct cli_table *t = cli_table_new(8, h);
+		static const char *const h[] = { "WORKER", "ROLE", "LCORE", "BUSY%", "BUSY% (ALL TIME)",
+						 "RX/S", "TX/S", "RX PKTS", "TX PKTS", "TX DROPPED" };
+		struct cli_table *t = cli_table_new(10, h);
 		json_t *e;
 		size_t i;
 
-		cli_table_right(t, 0xff);
+		cli_table_right(t, 0x3fd);
 		json_array_foreach(arr, i, e) {
-			char c[8][24];
-			const char *row[8] = {
+			char c[10][24];
+			const char *row[10] = {
 				fmt_u(cli_ju(e, "worker"), c[0], 24),
-				fmt_f(cli_jf(e, "busy_pct"), 1, "", c[1], 24),
-				fmt_f(cli_jf(e, "busy_pct_total"), 1, "", c[2], 24),
-				fmt_f(cli_jf(e, "rx_pps"), 0, "", c[3], 24),
-				fmt_f(cli_jf(e, "tx_pps"), 0, "", c[4], 24),
-				fmt_u(cli_ju(e, "rx_packets"), c[5], 24),
-				fmt_u(cli_ju(e, "tx_packets"), c[6], 24),
-				fmt_u(cli_ju(e, "tx_dropped"), c[7], 24) };
+				json_string_value(json_object_get(e, "role")),
+				fmt_u(cli_ju(e, "lcore"), c[2], 24),
+				fmt_f(cli_jf(e, "busy_pct"), 1, "", c[3], 24),
+				fmt_f(cli_jf(e, "busy_pct_total"), 1, "", c[4], 24),
+				fmt_f(cli_jf(e, "rx_pps"), 0, "", c[5], 24),
+				fmt_f(cli_jf(e, "tx_pps"), 0, "", c[6], 24),
+				fmt_u(cli_ju(e, "rx_packets"), c[7], 24),
+				fmt_u(cli_ju(e, "tx_packets"), c[8], 24),
+				fmt_u(cli_ju(e, "tx_dropped"), c[9], 24) };
 
 			cli_table_add(t, row);
 		}

@@ -66,6 +66,9 @@ struct mr_cfg_dataplane {
 	uint32_t idle_report_s;		/* idle-report = 30 */
 	uint8_t ttl;			/* ttl = 64 (outgoing TTL / hop limit) */
 	uint32_t transcoders;		/* transcoders = 256 (codec states ready; about 100 KiB each; 0 = none) */
+	uint16_t media_lcores;		/* media-lcores = 0 (lcores that transcode, fed by the workers over
+					 * rings; 0 = workers transcode inline) */
+	uint32_t media_ring;		/* media-ring = 4096 (packets waiting per media lcore, power of 2) */
 };
 
 /* [control] */

@@ -18,6 +18,7 @@ struct parse_ctx {
 	bool file_ifaces;	/* the file named an interface: drop the built-in one */
 	int line;
 	int rc;
+	int media_line;		/* where media-lcores was set (checked against workers at the end) */
 };
 
 void mr_config_defaults(struct mr_config *cfg)
@@ -31,6 +32,7 @@ void mr_config_defaults(struct mr_config *cfg)
 	cfg->dp.learn_window_ms = 10000;
 	cfg->dp.idle_report_s = 30;
 	cfg->dp.transcoders = 256;
+	cfg->dp.media_ring = 4096;
 	cfg->dp.ttl = 64;
 
 	mr_sockaddr_parse("127.0.0.1:2223", &cfg->ctl.listen_ng);
@@ -132,7 +134,14 @@ static int dataplane_key(struct parse_ctx *c, const char *name, const char *v)
 		U32(v, 1, 255, d->ttl);
 	else if (key_is(name, "transcoders"))
 		U32(v, 0, 1048576, d->transcoders);
-	else
+	else if (key_is(name, "media-lcores")) {
+		U32(v, 0, 14, d->media_lcores);
+		c->media_line = c->line;
+	} else if (key_is(name, "media-ring")) {
+		U32(v, 2, 65536, d->media_ring);
+		if (d->media_ring & (d->media_ring - 1))
+			return fail(c, "%s: expected a power of two from 2 to 65536, got '%s'", name, v);
+	} else
 		return fail(c, "unknown key '%s' in [dataplane]", name);
 	return 1;
 }
@@ -574,6 +583,11 @@ static int validate(struct parse_ctx *c)
 {
 	struct mr_config *cfg = c->cfg;
 
+	c->line = c->media_line;
+	/* One stats slot each for the workers, the main lcore and the media lcores. */
+	if (cfg->dp.media_lcores && cfg->dp.workers + cfg->dp.media_lcores > 15)
+		return fail(c, "media-lcores: %u with %u workers is more than 15 lcores besides the main one",
+			    cfg->dp.media_lcores, cfg->dp.workers);
 	c->line = 0;
 	if (cfg->ctl.port_min > cfg->ctl.port_max)
 		return fail(c, "[control] port-min is above port-max");

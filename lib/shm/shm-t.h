@@ -74,17 +74,31 @@ enum {
 	MR_FLOW_STATS_F_LEARNED = 1u << 1,
 };
 
+/* What a worker stats slot counts (0 in a region from before the field existed). */
+enum mr_worker_role {
+	MR_WORKER_ROLE_UNSET = 0,
+	MR_WORKER_ROLE_WORKER = 1,	/* forwards: polls RX queues */
+	MR_WORKER_ROLE_MAIN = 2,	/* the main lcore's own counters (ARP/ND, service) */
+	MR_WORKER_ROLE_MEDIA = 3,	/* transcodes what the workers hand it over a ring */
+};
+
 struct mr_worker_stats {
 	uint64_t rx_packets;
 	uint64_t tx_packets;
 	uint64_t busy_tsc;		/* cycles spent on bursts with packets */
 	uint64_t total_tsc;		/* cycles in the loop */
 	uint64_t tx_dropped;		/* TX ring full */
-	uint64_t pad[3];
+	uint32_t role;			/* enum mr_worker_role */
+	uint32_t lcore_id;		/* the EAL lcore */
+	uint64_t ring_packets;		/* media lcores: packets taken from their ring (not in rx_packets,
+					 * which counts what ports delivered) */
+	uint64_t pad;
 	uint64_t srtp_events[MR_SRTP_EV_COUNT];	/* by enum mr_srtp_event */
 	uint64_t pad2[4];
 	uint64_t drops[MR_SHM_MAX_DROPS];	/* indexed by the dataplane's drop reason */
 } __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct mr_worker_stats) == 128 + 8 * MR_SHM_MAX_DROPS, "mr_worker_stats layout");
 
 struct mr_iface_info {
 	char name[MR_SHM_NAME_LEN];

@@ -44,8 +44,9 @@ class Dataplane:
         with open(self.ini, 'w') as f:
             f.write(ini.replace('@INSTANCE@', self.name).replace('@DIR@', self.dir))
         self.log = open(os.path.join(self.dir, 'dp.log'), 'w+')
+        # '0-2' (-l) or a mapping onto CPUs such as '0@0,1@1,2@1' (--lcores).
         cmd = [binary, '-c', self.ini, '-i', self.name, *args, '--', *EAL_BASE,
-               '--file-prefix', self.name, '-l', lcores]
+               '--file-prefix', self.name, '--lcores' if '@' in lcores else '-l', lcores]
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
 
     def ctl(self, commands, timeout=60, keep_going=True):

@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Transcoding in the real dataplane (workers transcode inline): PCMU in,
+"""Transcoding in the real dataplane: PCMU in,
 Opus out with the flow's own SSRC, sequence and 48 kHz timestamps; an RFC 4733
 digit (sip-tester's dtmf_2833_5.pcap, audio paused meanwhile) remapped to the Opus leg's payload type
-and reported to control once; PCMA 20 ms to PCMU 30 ms, repacketized; RTCP on
-a transcoded flow consumed and counted."""
+and reported to control once; PCMA 20 ms to PCMU 30 ms, repacketized, against
+the source with a signal-to-noise threshold; RTCP on a transcoded flow
+consumed and counted.
+
+argv[3] 'media': the same checks with a worker and a media lcore
+([dataplane] media-lcores = 1, lcores 0@0,1@1,2@1: worker and media lcore
+share a CPU); the transcoded flows must leave on the media lcore's TX queue
+(out1.pcap). Then: a full media ring is a counted drop, and packets of a flow
+deleted while they wait in the ring are dropped as media-no-flow (the media
+lcore looks the flow up itself), while a flow re-added on its key in the
+meantime gets its packets transcoded by the new flow."""
 import glob
 import math
 import os
@@ -17,7 +26,7 @@ import time
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 sys.path.insert(0, os.path.join(here, '..', '..', 'scripts'))
-from dptest import Dataplane, Tap, acks, drops  # noqa: E402
+from dptest import Dataplane, Tap, acks, drops, telemetry  # noqa: E402
 import dpvectors as v  # noqa: E402
 
 A4 = v.A4
@@ -45,6 +54,35 @@ def alaw(x):
         exp = x.bit_length() - 5
         enc = (exp << 4) | ((x >> exp) & 0x0f)
     return (sign | enc) ^ 0x55
+
+
+def ulaw_dec(b):
+    """Linear value of a G.711 mu-law byte."""
+    b = ~b & 0xff
+    t = (((b & 0x0f) << 3) + 0x84) << ((b & 0x70) >> 4)
+    return (0x84 - t) if b & 0x80 else (t - 0x84)
+
+
+def alaw_dec(b):
+    """Linear value of a G.711 A-law byte."""
+    b ^= 0x55
+    t = (b & 0x0f) << 4
+    seg = (b & 0x70) >> 4
+    t = t + 8 if seg == 0 else (t + 0x108) << (seg - 1)
+    return t if b & 0x80 else -t
+
+
+def snr_db(ref, out, max_lag=480):
+    """Best signal-to-noise ratio of out against ref over lags 0..max_lag."""
+    best = -99.0
+    for lag in range(max_lag + 1):
+        n = min(len(ref), len(out) - lag)
+        if n < 800:
+            break
+        sig = sum(x * x for x in ref[:n])
+        err = sum((ref[i] - out[i + lag]) ** 2 for i in range(n))
+        best = max(best, 99.0 if err == 0 else 10 * math.log10(sig / err))
+    return best
 
 
 def tone(n, start, f=440.0):
@@ -90,8 +128,43 @@ def pcap_rtp(path):
 
 
 t = Tap()
+MEDIA = len(sys.argv) > 3 and sys.argv[3] == 'media'
 work = tempfile.mkdtemp(prefix='mr-xc-')
-ini = v.INI
+if MEDIA:
+    # TX queue 0 (the worker) writes out.pcap, queue 1 (the media lcore) out1.pcap.
+    ini = v.INI.replace('workers = 0', 'workers = 1\nmedia-lcores = 1').replace(
+        'tx_pcap=@DIR@/out.pcap', 'tx_pcap=@DIR@/out.pcap,tx_pcap=@DIR@/out1.pcap')
+    LCORES = '0@0,1@1,2@1'
+else:
+    ini = v.INI
+    LCORES = '0'
+print(f'# mode: {"a worker and a media lcore" if MEDIA else "inline (main lcore forwards)"}')
+
+
+def media_taken(dp, n):
+    """Until the media lcore has taken n packets from its ring (bounded): with
+    worker and media lcore on one CPU, a quiet RX says nothing about the media
+    lcore. What it took it finishes before it stops."""
+    if not MEDIA:
+        return
+    for _ in range(600):
+        rc, out = dp.ctl(['workers'])
+        got = [int(x) for x in re.findall(r' role=3 ring=(\d+)', out)]
+        if got and got[0] >= n:
+            return
+        time.sleep(0.1)
+
+
+def out_frames(d):
+    """Frames sent, from every TX queue's pcap."""
+    fr = []
+    for name in ('out.pcap', 'out1.pcap'):
+        path = os.path.join(d, name)
+        if os.path.exists(path):
+            fr += [f for f in v.read_pcap(path) if v.is_udp(f)]
+    return fr
+
+
 dtmf = sorted(glob.glob('/usr/share/sip-tester/dtmf_2833_5.pcap'))
 t.ok(len(dtmf) == 1, 'sip-tester ships dtmf_2833_5.pcap')
 events = pcap_rtp(dtmf[0])
@@ -120,7 +193,7 @@ for i in range(30):
                                          [alaw(s) for s in tone(160, 160 * i, 700)])))
 v.write_pcap(os.path.join(work, 'in.pcap'), frames)
 
-dp = Dataplane(sys.argv[1], sys.argv[2], 'xc', ini, workdir=work,
+dp = Dataplane(sys.argv[1], sys.argv[2], 'xcm' if MEDIA else 'xc', ini, workdir=work, lcores=LCORES,
                args=['--test-start-on-barrier', '--test-burst', '1'])
 rc, out = dp.ctl(['hello',
                   f'add id=1 local={A4}:30000 src={A4}:30002 dst={PA4}:5002 ssrc={SSRC_OUT} '
@@ -131,12 +204,35 @@ rc, out = dp.ctl(['hello',
                   'barrier'], keep_going=True)
 a = acks(out)
 t.ok([r for (c, f, r) in a if c == 'add'] == [0, 0, -22], 'transcoded flows acked; a bad spec refused with -EINVAL', out)
-rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops'])
+n_xc_in = 60 + len(events) + 1 + 30     # flow 1 audio, events, RTCP; flow 2
+media_taken(dp, n_xc_in)
+rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops', 'workers'])
 t.ok(rc == 0, 'traffic consumed', out + dp.output())
+wk = {int(m.group(1)): m.groups()[1:] for m in
+      re.finditer(r'^worker (\d+) rx=(\d+) tx=(\d+) tx_dropped=\d+ role=(\d+) ring=(\d+)', out, re.M)}
+if MEDIA:
+    # Slots: the worker, the main lcore, the media lcore (role 3).
+    media = [w for w in wk.values() if w[2] == '3']
+    t.ok(len(wk) == 3 and len(media) == 1 and int(media[0][3]) == n_xc_in and int(media[0][0]) == 0,
+         f'the media lcore took the {n_xc_in} packets of the transcoded flows from its ring', out)
+    try:
+        tel = telemetry(dp.name, ['/mrelay/workers', '/mrelay/totals'])
+    except OSError as e:
+        tel = {'error': str(e)}
+    tw = tel.get('/mrelay/workers') or {}
+    t.ok(any(k.startswith('media') and x.get('role') == 'media' and x.get('ring_packets') == n_xc_in
+             for k, x in tw.items()) and (tel.get('/mrelay/totals') or {}).get('media_lcores') == 1,
+         'telemetry /mrelay/workers shows the media lcore and its packets', tel)
+else:
+    t.ok(len(wk) == 1 and wk[0][2] == '2' and wk[0][3] == '0',
+         'one stats slot, the main lcore\'s, nothing handed to a ring', out)
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0', dp.output())
 
-got = [rtp_of(f) for f in v.read_pcap(os.path.join(work, 'out.pcap')) if v.is_udp(f)]
+if MEDIA:
+    q0 = [f for f in v.read_pcap(os.path.join(work, 'out.pcap')) if v.is_udp(f)]
+    t.ok(not q0, 'nothing transcoded left on the worker\'s TX queue', len(q0))
+got = [rtp_of(f) for f in out_frames(work)]
 f1 = [(h, pl) for (d, h, pl) in got if d == 5002]
 f2 = [(h, pl) for (d, h, pl) in got if d == 5006]
 
@@ -174,10 +270,15 @@ t.ok(len(f2) == 20 and all(h['pt'] == 0 and len(pl) == 240 for h, pl in f2),
      '30 x 20 ms PCMA became 20 x 30 ms PCMU', [(h['pt'], len(pl)) for h, pl in f2][:4])
 t.ok(len(f2) > 1 and all((f2[i][0]['ts'] - f2[i - 1][0]['ts']) & 0xffffffff == 240 for i in range(1, len(f2))),
      'PCMU timestamps advance 240 per packet')
+ref = [alaw_dec(alaw(s)) for i in range(30) for s in tone(160, 160 * i, 700)]
+pcm = [ulaw_dec(b) for _, pl in f2 for b in pl]
+snr = snr_db(ref, pcm)
+t.ok(snr >= 30.0, f'PCMU out against the PCMA source: SNR {snr:.1f} dB >= 30 dB')
 
 d = drops(out)
 t.ok(d.get('transcode-rtcp') == 1, 'RTCP on the transcoded flow consumed and counted', d)
-t.ok(d.get('transcode-input', 0) == 0 and d.get('no-mbuf', 0) == 0, 'nothing else dropped', d)
+t.ok(d.get('transcode-input', 0) == 0 and d.get('no-mbuf', 0) == 0 and
+     d.get('media-ring-full', 0) == 0 and d.get('media-no-flow', 0) == 0, 'nothing else dropped', d)
 
 # The relay's own RTCP for a transcoded leg, every 5 s: input paced at 60 ms a
 # frame for about 6 s. Flow 11 (A->B, PCMU->Opus, rtcp-mux) and its peer
@@ -191,18 +292,20 @@ for i in range(70):
         frames.append(frame(5022, 30022, rtp(900 + i // 2, 160 * i, 0xb2, 0,
                                              [ulaw(s) for s in tone(160, 160 * i)])))
 v.write_pcap(os.path.join(work2, 'in.pcap'), frames)
-dp = Dataplane(sys.argv[1], sys.argv[2], 'xcr', ini, workdir=work2,
+dp = Dataplane(sys.argv[1], sys.argv[2], 'xcrm' if MEDIA else 'xcr', ini, workdir=work2, lcores=LCORES,
                args=['--test-start-on-barrier', '--test-burst', '1', '--test-rx-pace-us', '60000'])
 rc, out = dp.ctl(['hello',
                   f'add id=11 local={A4}:30020 src={A4}:30022 dst={PA4}:5022 ssrc={SSRC_OUT} '
                   'xc=pcmu:0>opus:111 peer=12 flags=mux',
                   f'add id=12 local={A4}:30022 src={A4}:30020 dst={PA4}:5000 ssrc={SSRC_OUT + 2} '
                   'xc=pcmu:0>pcma:8 peer=11 flags=mux',
-                  'barrier', 'quiesce 800', 'drops'], timeout=120)
+                  'barrier'], timeout=120)
+media_taken(dp, 70 + 35)
+rc, out = dp.ctl(['quiesce 800', 'drops'], timeout=120)
 t.ok(rc == 0, 'paced traffic consumed', out + dp.output())
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0 (paced run)', dp.output())
-to_b = [udp_payload(f) for f in v.read_pcap(os.path.join(work2, 'out.pcap')) if v.is_udp(f)]
+to_b = [udp_payload(f) for f in out_frames(work2)]
 to_b = [pl for d, pl in to_b if d == 5022]
 srs = [i for i, pl in enumerate(to_b) if len(pl) >= 2 and pl[1] == 200]
 t.ok(len(srs) >= 1, 'an SR went to B on the RTP port (rtcp-mux)', [pl[:2].hex() for pl in to_b[:3]])
@@ -226,4 +329,70 @@ if srs:
     t.ok(len(sdes) >= 12 and sdes[1] == 202 and sdes[8] == 1 and
          sdes[10:10 + sdes[9]] == f'mrelay-{SSRC_OUT:08x}'.encode(), 'SDES with the CNAME follows',
          sdes.hex())
+if MEDIA:
+    # A full ring is a counted drop, never a wait: the media lcore is held
+    # (--test-media-hold) while 10 packets arrive for a ring of 4 (3 usable).
+    work3 = tempfile.mkdtemp(prefix='mr-xc-ring-')
+    frames = [v.arp_reply(PA_MAC, PA4, A4)]
+    for i in range(10):
+        frames.append(frame(5000, 30000, rtp(100 + i, 160 * i, 0xa1, 0,
+                                             [ulaw(s) for s in tone(160, 160 * i)])))
+    v.write_pcap(os.path.join(work3, 'in.pcap'), frames)
+    dp = Dataplane(sys.argv[1], sys.argv[2], 'xcq', ini.replace('media-lcores = 1', 'media-lcores = 1\nmedia-ring = 4'),
+                   workdir=work3, lcores=LCORES,
+                   args=['--test-start-on-barrier', '--test-burst', '1', '--test-media-hold'])
+    rc, out = dp.ctl(['hello',
+                      f'add id=1 local={A4}:30000 src={A4}:30002 dst={PA4}:5002 xc=pcmu:0>pcma:8',
+                      'barrier', 'wait-rx 11', 'drops', 'barrier', 'quiesce 300'])
+    d = drops(out)
+    t.ok(rc == 0 and d.get('media-ring-full') == 7,
+         '10 packets for a ring of 3 with its media lcore held: 7 counted media-ring-full', out + dp.output())
+    for _ in range(300):   # until the media lcore has sent the 3 (bounded)
+        rc, out = dp.ctl(['flow 1'])
+        if re.search(r' packets=3\b', out):
+            break
+        time.sleep(0.1)
+    t.ok(re.search(r' packets=3\b', out), 'released, the media lcore transcodes the 3 it holds', out)
+    code = dp.stop()
+    sent = [udp_payload(f) for f in out_frames(work3)]
+    t.ok(code == 0 and len([1 for dport, _ in sent if dport == 5002]) == 3,
+         '3 PCMA packets sent, the dataplane exits 0', (code, len(sent), dp.output()))
+
+    # Flows deleted while their packets wait in the ring: flow 1 (A) goes,
+    # flow 2 (B) goes and comes back on the same key with another codec. The
+    # media lcore looks each packet's flow up when it takes it: A's packets
+    # are dropped as media-no-flow, B's leave as the new flow 2 says.
+    work4 = tempfile.mkdtemp(prefix='mr-xc-del-')
+    frames = [v.arp_reply(PA_MAC, PA4, A4)]
+    for i in range(10):
+        pcm = tone(160, 160 * i)
+        frames.append(frame(5000, 30000, rtp(100 + i, 160 * i, 0xa1, 0, [ulaw(s) for s in pcm])))
+        frames.append(frame(5004, 30004, rtp(400 + i, 160 * i, 0xb2, 0, [ulaw(s) for s in pcm])))
+    v.write_pcap(os.path.join(work4, 'in.pcap'), frames)
+    dp = Dataplane(sys.argv[1], sys.argv[2], 'xcd', ini, workdir=work4, lcores=LCORES,
+                   args=['--test-start-on-barrier', '--test-burst', '1', '--test-media-hold'])
+    rc, out = dp.ctl(['hello',
+                      f'add id=1 local={A4}:30000 src={A4}:30002 dst={PA4}:5002 xc=pcmu:0>opus:111',
+                      f'add id=2 local={A4}:30004 src={A4}:30006 dst={PA4}:5006 xc=pcmu:0>opus:111',
+                      'barrier', 'wait-rx 21', 'del 1', 'del 2',
+                      f'add id=2 local={A4}:30004 src={A4}:30006 dst={PA4}:5006 xc=pcmu:0>pcma:8',
+                      'barrier', 'quiesce 300'])
+    a = acks(out)
+    t.ok(rc == 0 and [r for (c, f, r) in a if c in ('add', 'del')] == [0, 0, 0, 0, 0],
+         'flows added, deleted and re-added while the packets wait', out)
+    for _ in range(300):
+        rc, out = dp.ctl(['drops', 'flow 2'])
+        d = drops(out)
+        if d.get('media-no-flow') == 10 and re.search(r' packets=10\b', out):
+            break
+        time.sleep(0.1)
+    t.ok(d.get('media-no-flow') == 10, 'the deleted flow\'s 10 waiting packets dropped as media-no-flow', out)
+    t.ok(re.search(r' packets=10\b', out), 'the re-added flow took the other 10', out)
+    code = dp.stop()
+    sent = [rtp_of(f) for f in out_frames(work4)]
+    to_a = [1 for dport, _, _ in sent if dport == 5002]
+    to_b = [(h, pl) for dport, h, pl in sent if dport == 5006]
+    t.ok(code == 0 and not to_a and len(to_b) == 10 and all(h['pt'] == 8 and len(pl) == 160 for h, pl in to_b),
+         'nothing for the deleted flow; 10 PCMA packets (the new codec) for the re-added one',
+         (code, len(to_a), [(h['pt'], len(pl)) for h, pl in to_b][:3], dp.output()))
 t.done()

@@ -502,9 +502,11 @@ static int run_cmd(int argc, char **argv)
 			return -EINVAL;
 	} else if (strcmp(argv[0], "workers") == 0 && argc == 1) {
 		for (unsigned w = 0; w < shm.hdr->n_workers; w++)
-			printf("worker %u rx=%" PRIu64 " tx=%" PRIu64 " tx_dropped=%" PRIu64 "\n", w,
+			printf("worker %u rx=%" PRIu64 " tx=%" PRIu64 " tx_dropped=%" PRIu64
+			       " role=%u ring=%" PRIu64 "\n", w,
 			       shm.workers[w].rx_packets, shm.workers[w].tx_packets,
-			       shm.workers[w].tx_dropped);
+			       shm.workers[w].tx_dropped, shm.workers[w].role,
+			       shm.workers[w].ring_packets);
 	} else if (strcmp(argv[0], "events") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
 		events(u);
 	} else if (strcmp(argv[0], "quiesce") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {

@@ -36,6 +36,8 @@ START_TEST(full_file)
 		"flows = 2097152\n"
 		"learn_window = 5000\n"
 		"transcoders = 4096\n"
+		"media-lcores = 3\n"
+		"media_ring = 64\n"
 		"[control]\n"
 		"listen-ng = [::1]:2224\n"
 		"port-min = 40000\n"
@@ -64,6 +66,8 @@ START_TEST(full_file)
 	ck_assert_uint_eq(cfg.dp.flows, 2097152);
 	ck_assert_uint_eq(cfg.dp.learn_window_ms, 5000);
 	ck_assert_uint_eq(cfg.dp.transcoders, 4096);
+	ck_assert_uint_eq(cfg.dp.media_lcores, 3);
+	ck_assert_uint_eq(cfg.dp.media_ring, 64);
 	ck_assert_str_eq(mr_sockaddr_format(&cfg.ctl.listen_ng, buf, sizeof(buf)), "[::1]:2224");
 	ck_assert_uint_eq(cfg.ctl.timeout_s, 30);
 	ck_assert_uint_eq(cfg.n_ifaces, 2);	/* the built-in interface is replaced */
@@ -93,6 +97,10 @@ START_TEST(errors)
 		{ "[dataplane]\nworkers = lots\n", "<string>:2: workers: expected a whole number" },
 		{ "[dataplane]\nworkers = 99\n", "<string>:2: workers" },
 		{ "[dataplane]\nflows = -1\n", "<string>:2: flows" },
+		{ "[dataplane]\nmedia-lcores = 15\n", "<string>:2: media-lcores: expected a whole number from 0 to 14" },
+		{ "[dataplane]\nmedia-lcores = 4\nworkers = 12\n", "<string>:2: media-lcores: 4 with 12 workers" },
+		{ "[dataplane]\nmedia-ring = 100\n", "<string>:2: media-ring: expected a power of two" },
+		{ "[dataplane]\nmedia-ring = 1\n", "<string>:2: media-ring" },
 		{ "[dataplane]\nnope = 1\n", "<string>:2: unknown key 'nope' in [dataplane]" },
 		{ "[bogus]\n", "<string>:1: unknown section [bogus]" },
 		{ "x = 1\n", "<string>:1: key 'x' outside any section" },
