@@ -32,6 +32,6 @@ struct dp_pkt {
 	uint16_t payload_sum;		/* ones' complement sum of the payload, when has_sum */
 	uint8_t has_sum;		/* 0 when the port checked the UDP checksum itself, or
 					 * once anything (SRTP) changed the payload */
-};
+} __attribute__((aligned(8)));	/* key first: rte_hash's CRC reads it 8 bytes at a time */
 
 #endif

@@ -538,7 +538,7 @@ static void media_wait(const struct dp_lcore *lc)
 
 		for (;;) {
 			rte_smp_mb();
-			if (rte_ring_count(ml->media_in) == 0 && !ml->media_busy)
+			if ((rte_ring_count(ml->media_in) == 0 && !ml->media_busy) || ctx->quit)
 				break;
 			rte_pause();
 		}

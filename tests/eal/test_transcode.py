@@ -352,7 +352,8 @@ if MEDIA:
         if re.search(r' packets=3\b', out):
             break
         time.sleep(0.1)
-    t.ok(re.search(r' packets=3\b', out), 'released, the media lcore transcodes the 3 it holds', out)
+    t.ok(re.search(r' packets=3\b', out), 'released, the media lcore transcodes the 3 it holds',
+         out + dp.ctl(['workers', 'drops'])[1] + dp.output())
     code = dp.stop()
     sent = [udp_payload(f) for f in out_frames(work3)]
     t.ok(code == 0 and len([1 for dport, _ in sent if dport == 5002]) == 3,

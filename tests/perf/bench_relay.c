@@ -10,8 +10,23 @@
  * Only the poll is timed. 214-byte G.711 RTP frames to N flows in random
  * order; IPv4 in and out; software checksums (the ring port has no offload).
  *
- *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS]
+ * With -x CALLS, what transcoding costs the forwarding lcore: CALLS two-way
+ * calls (a PCMU -> Opus and an Opus -> PCMU flow each, 20 ms frames,
+ * speech-like input, the Opus leg sending narrowband 16 kbit/s) fed in turn
+ * with their own sequence numbers and timestamps, alternately
+ *   inline: the worker's poll transcodes them (media-lcores = 0), and
+ *   media:  the worker's poll hands them to a media lcore's ring; that
+ *           lcore's poll (run after it, on the same thread, timed apart)
+ *           transcodes them.
+ * Beside them, in the same trials, plain relayed packets through the same
+ * worker. These rounds are timed in thread CPU time (the cost of reading the
+ * clock subtracted), not the TSC: a round of transcoding takes hundreds of
+ * microseconds, long enough to be preempted on a shared machine.
+ *
+ *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-x CALLS [-X PACKETS]]
  * Prints one line per variant: "bench-relay relay flows=N cycles_pkt=X ns_pkt=Y mpps=Z".
+ * then with -x "bench-relay transcode calls=C plain_ns_pkt=P inline_ns_pkt=T
+ * handoff_ns_pkt=W media_ns_pkt=M" (thread CPU nanoseconds per packet).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -32,12 +48,19 @@
 #include <rte_ring.h>
 #include <rte_udp.h>
 
+#include <opus.h>
+#include <spandsp.h>
+
 #include "cmdq.h"
+#include "codec/codec-t.h"
 #include "config/config.h"
 #include "flowtab.h"
+#include "media.h"
 #include "neigh.h"
 #include "port.h"
+#include "transcode.h"
 #include "worker.h"
+#include "../unit/codec_sig.h"
 
 #define FLOWS_PER_ADDR 50000
 #define MAX_ADDRS 64		/* 3.2 M flows */
@@ -58,6 +81,16 @@ static uint8_t *frame_if;
 
 static const uint8_t peer_mac[6] = { 2, 0xaa, 0, 0, 0, 0x50 };
 
+/* Transcoded flows (-x): ids n_flows.., even PCMU -> Opus, odd Opus -> PCMU. */
+#define XC_FRAMES 50		/* one second of input, cycled */
+#define PT_OPUS 111
+static unsigned xc_first, xc_flows, xc_next;
+static uint16_t *xc_seq;
+static uint32_t *xc_ts;
+static uint8_t xc_pcmu[XC_FRAMES][160];
+static uint8_t xc_opus[XC_FRAMES][256];
+static uint16_t xc_opus_len[XC_FRAMES];
+
 /* The relay's address a: 198.18.0.(10 + a); the peer is 198.18.0.2. */
 static uint32_t ip_of(unsigned a)
 {
@@ -66,11 +99,12 @@ static uint32_t ip_of(unsigned a)
 
 #define PEER_IP ((198u << 24) | (18u << 16) | 2u)
 
-static void build_frame(unsigned i, unsigned flow)
+/* An Ethernet/IPv4/UDP/RTP frame to flow `flow` into b; returns its length. */
+static uint16_t put_frame(uint8_t *b, unsigned flow, uint8_t pt, uint16_t seq, uint32_t ts,
+			  uint32_t ssrc, const uint8_t *pl, uint16_t plen)
 {
 	unsigned iface = 0, addr = flow / FLOWS_PER_ADDR;
 	uint16_t port = (uint16_t)(10000 + flow % FLOWS_PER_ADDR);
-	uint8_t *b = frames[i];
 	struct rte_ipv4_hdr *ip = (void *)(b + 14);
 	struct rte_udp_hdr *uh = (void *)(b + 34);
 	uint8_t *rtp = b + 42;
@@ -81,7 +115,7 @@ static void build_frame(unsigned i, unsigned flow)
 	b[13] = 0x00;
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(200);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + 8 + 12 + plen));
 	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
@@ -90,18 +124,32 @@ static void build_frame(unsigned i, unsigned flow)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	uh->src_port = rte_cpu_to_be_16(port);
 	uh->dst_port = rte_cpu_to_be_16(port);
-	uh->dgram_len = rte_cpu_to_be_16(180);
+	uh->dgram_len = rte_cpu_to_be_16((uint16_t)(8 + 12 + plen));
 	uh->dgram_cksum = 0;
 	rtp[0] = 0x80;
-	rtp[1] = 0;
-	rtp[2] = (uint8_t)(i >> 8);
-	rtp[3] = (uint8_t)i;
-	memset(rtp + 4, 0, 8);
-	rtp[11] = (uint8_t)flow;
-	memset(rtp + 12, 0xd5, 160);
+	rtp[1] = pt;
+	rtp[2] = (uint8_t)(seq >> 8);
+	rtp[3] = (uint8_t)seq;
+	rtp[4] = (uint8_t)(ts >> 24);
+	rtp[5] = (uint8_t)(ts >> 16);
+	rtp[6] = (uint8_t)(ts >> 8);
+	rtp[7] = (uint8_t)ts;
+	rtp[8] = (uint8_t)(ssrc >> 24);
+	rtp[9] = (uint8_t)(ssrc >> 16);
+	rtp[10] = (uint8_t)(ssrc >> 8);
+	rtp[11] = (uint8_t)ssrc;
+	memcpy(rtp + 12, pl, plen);
 	uh->dgram_cksum = rte_ipv4_udptcp_cksum(ip, uh);
-	frame_len[i] = 214;
-	frame_if[i] = (uint8_t)iface;
+	return (uint16_t)(42 + 12 + plen);
+}
+
+static void build_frame(unsigned i, unsigned flow)
+{
+	uint8_t pl[160];
+
+	memset(pl, 0xd5, sizeof(pl));
+	frame_len[i] = put_frame(frames[i], flow, 0, (uint16_t)i, 0, flow & 0xff, pl, sizeof(pl));
+	frame_if[i] = 0;
 }
 
 static void fill(struct rte_mbuf *m, unsigned i)
@@ -154,6 +202,175 @@ static uint64_t round_once(struct rte_mbuf **pkts, unsigned burst, unsigned *nex
 	return t1 - t0;
 }
 
+static int cmp_d(const void *a, const void *b);
+static int cmp_u64(const void *a, const void *b);
+
+/* The transcoded calls' input: speech-like PCMU, and narrowband Opus made from it. */
+static int xc_input_make(void)
+{
+	int16_t pcm[XC_FRAMES * 160];
+	OpusEncoder *oe;
+	int err;
+
+	sig_speech(pcm, XC_FRAMES * 160, 8000, 3400);
+	oe = opus_encoder_create(8000, 1, OPUS_APPLICATION_VOIP, &err);
+	if (oe == NULL)
+		return -1;
+	opus_encoder_ctl(oe, OPUS_SET_BITRATE(16000));
+	opus_encoder_ctl(oe, OPUS_SET_MAX_BANDWIDTH(OPUS_BANDWIDTH_NARROWBAND));
+	for (unsigned f = 0; f < XC_FRAMES; f++) {
+		int n;
+
+		for (unsigned i = 0; i < 160; i++)
+			xc_pcmu[f][i] = linear_to_ulaw(pcm[f * 160 + i]);
+		n = opus_encode(oe, pcm + f * 160, 160, xc_opus[f], sizeof(xc_opus[f]));
+		if (n <= 0) {
+			opus_encoder_destroy(oe);
+			return -1;
+		}
+		xc_opus_len[f] = (uint16_t)n;
+	}
+	opus_encoder_destroy(oe);
+	return 0;
+}
+
+/* The next transcoded flow's next frame into m (flows in turn, each in sequence). */
+static void xc_fill(struct rte_mbuf *m)
+{
+	unsigned j = xc_next++ % xc_flows, f = xc_seq[j] % XC_FRAMES;
+	uint8_t *b;
+
+	rte_pktmbuf_reset(m);
+	b = (uint8_t *)rte_pktmbuf_append(m, 42 + 12 + 256);
+	if (j % 2 == 0) {
+		rte_pktmbuf_trim(m, (uint16_t)(256 - 160));
+		put_frame(b, xc_first + j, 0, xc_seq[j], xc_ts[j], 0x10000 + j, xc_pcmu[f], 160);
+		xc_ts[j] += 160;
+	} else {
+		rte_pktmbuf_trim(m, (uint16_t)(256 - xc_opus_len[f]));
+		put_frame(b, xc_first + j, PT_OPUS, xc_seq[j], xc_ts[j], 0x10000 + j, xc_opus[f],
+			  xc_opus_len[f]);
+		xc_ts[j] += 960;
+	}
+	xc_seq[j]++;
+	m->port = ctx.ifaces[0].port_id;
+}
+
+/* Thread CPU time in ns, and what reading it costs (median of back-to-back reads). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static uint64_t cpu_ns_overhead(void)
+{
+	uint64_t d[1001];
+
+	for (unsigned i = 0; i < RTE_DIM(d); i++) {
+		uint64_t t0 = cpu_ns();
+
+		d[i] = cpu_ns() - t0;
+	}
+	qsort(d, RTE_DIM(d), sizeof(d[0]), cmp_u64);
+	return d[RTE_DIM(d) / 2];
+}
+
+static uint64_t clock_cost;
+
+static uint64_t timed_poll(void (*poll)(struct dp_lcore *), struct dp_lcore *lc)
+{
+	uint64_t t0 = cpu_ns(), dt;
+
+	poll(lc);
+	dt = cpu_ns() - t0;
+	return dt > clock_cost ? dt - clock_cost : 0;
+}
+
+static void drain_tx(void)
+{
+	struct rte_mbuf *out[256];
+
+	for (unsigned f = 0; f < ctx.n_ifaces; f++) {
+		unsigned n;
+
+		while ((n = rte_ring_dequeue_burst(tx_ring[f], (void **)out, RTE_DIM(out), NULL)) != 0)
+			rte_pktmbuf_free_bulk(out, n);
+	}
+}
+
+/*
+ * One round of DP_BURST packets through the worker's poll (ns into *worker):
+ * plain frames (xc false) or transcoded ones; with a media lcore (ml), its
+ * polls until its ring is empty go into *media. What comes out is freed.
+ */
+static int bench_round(struct dp_lcore *lc, struct dp_lcore *ml, bool xc, unsigned n_frames,
+		       uint64_t *worker, uint64_t *media)
+{
+	static unsigned plain_next;
+	struct rte_mbuf *m[DP_BURST];
+
+	if (rte_pktmbuf_alloc_bulk(ctx.pool, m, DP_BURST) != 0)
+		return -ENOBUFS;
+	for (unsigned k = 0; k < DP_BURST; k++) {
+		unsigned f;
+
+		if (xc) {
+			xc_fill(m[k]);
+			f = 0;
+		} else {
+			unsigned i = plain_next++ % n_frames;
+
+			fill(m[k], i);
+			f = frame_if[i];
+		}
+		rte_ring_enqueue(rx_ring[f], m[k]);
+	}
+	*worker += timed_poll(dp_worker_poll, lc);
+	while (ml != NULL && rte_ring_count(ml->media_in) != 0)
+		*media += timed_poll(dp_media_poll, ml);
+	drain_tx();
+	return 0;
+}
+
+/* Plain, transcoded inline, transcoded through a media lcore: interleaved rounds; medians of trials. */
+static int xc_bench(unsigned calls, unsigned n_pkts, unsigned trials, unsigned n_frames)
+{
+	struct dp_lcore *lc = ctx.lcores[0], *ml = ctx.media[0];
+	double pl[100], inl[100], hand[100], med[100];
+
+	clock_cost = cpu_ns_overhead();
+	for (unsigned t = 0; t < trials; t++) {
+		uint64_t wp = 0, wi = 0, wm = 0, mm = 0, unused = 0;
+
+		for (unsigned done = 0; done < n_pkts; done += DP_BURST) {
+			lc->n_media = 0;
+			if (bench_round(lc, NULL, false, n_frames, &wp, &unused) != 0 ||
+			    bench_round(lc, NULL, true, n_frames, &wi, &unused) != 0)
+				return -1;
+			lc->n_media = 1;
+			if (bench_round(lc, ml, true, n_frames, &wm, &mm) != 0)
+				return -1;
+		}
+		pl[t] = (double)wp / n_pkts;
+		inl[t] = (double)wi / n_pkts;
+		hand[t] = (double)wm / n_pkts;
+		med[t] = (double)mm / n_pkts;
+	}
+	lc->n_media = 0;
+	qsort(pl, trials, sizeof(pl[0]), cmp_d);
+	qsort(inl, trials, sizeof(inl[0]), cmp_d);
+	qsort(hand, trials, sizeof(hand[0]), cmp_d);
+	qsort(med, trials, sizeof(med[0]), cmp_d);
+	printf("bench-relay transcode calls=%u plain_ns_pkt=%.1f inline_ns_pkt=%.1f "
+	       "handoff_ns_pkt=%.1f media_ns_pkt=%.1f clock_ns=%" PRIu64 " trials=%u packets=%u\n",
+	       calls, pl[trials / 2], inl[trials / 2], hand[trials / 2], med[trials / 2], clock_cost,
+	       trials, n_pkts);
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -161,39 +378,53 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned n_flows = 1000, n_pkts = 2000000, trials = 5, burst = DP_BURST, n_addrs;
+	unsigned calls = 0, xc_pkts = 4000, n_all;
 	char prefix[64], err[256], mem[16];
 	char *eal[] = { "bench-relay", "--no-huge", "--no-shconf", "--no-pci", "-m", mem,
 			"--log-level=lib.eal:error", "--log-level=port:warning", "-l", "0",
 			"--file-prefix", prefix, NULL };
-	unsigned lcore_ids[1];
+	unsigned lcore_ids[2];
 	struct rte_mbuf *pkts[64];
 	unsigned next = 0, n_frames;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:p:t:")) != -1) {
+	while ((c = getopt(argc, argv, "n:p:t:x:X:")) != -1) {
 		switch (c) {
 		case 'n': n_flows = (unsigned)atoi(optarg); break;
 		case 'p': n_pkts = (unsigned)atoi(optarg); break;
 		case 't': trials = (unsigned)atoi(optarg); break;
+		case 'x': calls = (unsigned)atoi(optarg); break;
+		case 'X': xc_pkts = (unsigned)atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS]\n");
+			fprintf(stderr, "usage: bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] "
+				"[-x CALLS [-X PACKETS]]\n");
 			return 2;
 		}
 	}
-	if (n_flows == 0 || n_flows > FLOWS_PER_ADDR * MAX_ADDRS || trials == 0 || trials > 99) {
-		fprintf(stderr, "bench-relay: 1..%u flows, 1..99 trials\n", FLOWS_PER_ADDR * MAX_ADDRS);
+	n_all = n_flows + 2 * calls;
+	if (n_flows == 0 || n_all > FLOWS_PER_ADDR * MAX_ADDRS || trials == 0 || trials > 99 ||
+	    calls > 5000 || xc_pkts < DP_BURST) {
+		fprintf(stderr, "bench-relay: 1..%u flows (transcoded ones included), 1..99 trials, "
+			"0..5000 calls, %u or more transcoded packets\n", FLOWS_PER_ADDR * MAX_ADDRS, DP_BURST);
 		return 2;
 	}
-	n_addrs = (n_flows + FLOWS_PER_ADDR - 1) / FLOWS_PER_ADDR;
+	n_addrs = (n_all + FLOWS_PER_ADDR - 1) / FLOWS_PER_ADDR;
 	{
 		/* The flow table (2 slots per flow, a power of two) takes about
 		 * 310 MiB of DPDK memory per million slots: see the memory line. */
 		uint64_t cap = 1;
 
-		while (cap < 2ull * n_flows)
+		while (cap < 2ull * n_all)
 			cap <<= 1;
 		snprintf(mem, sizeof(mem), "%u", (unsigned)(512 + cap * 340 / 1048576));
 	}
@@ -207,7 +438,7 @@ int main(int argc, char **argv)
 	snprintf(ctx.cfg.dp.instance, sizeof(ctx.cfg.dp.instance), "benchrelay%d", (int)getpid());
 	ctx.cfg.dp.workers = 0;
 	ctx.cfg.dp.flows = 1;
-	while (ctx.cfg.dp.flows < 2 * n_flows)
+	while (ctx.cfg.dp.flows < 2 * n_all)
 		ctx.cfg.dp.flows <<= 1;
 	ctx.cfg.n_ifaces = 1;
 	for (unsigned f = 0; f < ctx.cfg.n_ifaces; f++) {
@@ -223,7 +454,9 @@ int main(int argc, char **argv)
 		tx_ring[f] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "net_ring_bench%u", f);
 		if (rx_ring[f] == NULL || tx_ring[f] == NULL ||
-		    (pid = rte_eth_from_rings(name, &rx_ring[f], 1, &tx_ring[f], 1, 0)) < 0 ||
+		    /* Two TX queues on one ring: the worker's and the media lcore's. */
+		    (pid = rte_eth_from_rings(name, &rx_ring[f], 1,
+					      (struct rte_ring *[]){ tx_ring[f], tx_ring[f] }, 2, 0)) < 0 ||
 		    rte_eth_dev_get_name_by_port((uint16_t)pid, ci->device) != 0) {
 			fprintf(stderr, "bench-relay: ring port: %s\n", rte_strerror(rte_errno));
 			return 1;
@@ -241,10 +474,12 @@ int main(int argc, char **argv)
 		memcpy(ci->mac, (uint8_t[]){ 2, 0, 0, 0, 0, (uint8_t)(1 + f) }, 6);
 	}
 	ctx.n_lcores = 1;
+	ctx.n_media = calls ? 1 : 0;
+	ctx.cfg.dp.media_ring = 1024;
 	ctx.tsc_hz = rte_get_tsc_hz();
 	{
 		struct mr_shm_params sp = { .instance = ctx.cfg.dp.instance, .n_flows = ctx.cfg.dp.flows,
-					    .n_workers = 1, .n_ifaces = ctx.cfg.n_ifaces };
+					    .n_workers = 1 + ctx.n_media, .n_ifaces = ctx.cfg.n_ifaces };
 
 		if (mr_shm_create(&ctx.shm, &sp) != 0) {
 			fprintf(stderr, "bench-relay: shm\n");
@@ -252,8 +487,8 @@ int main(int argc, char **argv)
 		}
 		atexit(shm_cleanup);
 	}
-	ctx.qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
-	rte_rcu_qsbr_init(ctx.qsv, 1);
+	ctx.qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(2), RTE_CACHE_LINE_SIZE);
+	rte_rcu_qsbr_init(ctx.qsv, 2);
 	ctx.ft = dp_flowtab_create(ctx.cfg.dp.flows, ctx.qsv, 0);
 	ctx.neigh = dp_neigh_create(64, 0);
 	ctx.cfg.dp.mbufs = 16384;
@@ -264,7 +499,12 @@ int main(int argc, char **argv)
 	ctx.local_ring = rte_ring_create("dp_local", 1024, 0, RING_F_SC_DEQ);
 	ctx.learn_ring = rte_ring_create_elem("dp_learned", 4, 1024, 0, RING_F_SC_DEQ);
 	ctx.park_ring = rte_ring_create("dp_park", 1024, 0, RING_F_SC_DEQ);
-	lcore_ids[0] = rte_lcore_id();
+	if (dp_transcode_init(&ctx, 2 * calls) != 0 || (calls && xc_input_make() != 0)) {
+		fprintf(stderr, "bench-relay: transcoders\n");
+		return 1;
+	}
+	/* The media lcore's context runs on this thread too, after the worker's poll. */
+	lcore_ids[0] = lcore_ids[1] = rte_lcore_id();
 	if (dp_lcores_setup(&ctx, lcore_ids) != 0) {
 		fprintf(stderr, "bench-relay: lcores\n");
 		return 1;
@@ -273,7 +513,7 @@ int main(int argc, char **argv)
 	dp_cmdq_init(&ctx);
 
 	/* Flows, through the command ring as control would program them. */
-	for (unsigned i = 0; i < n_flows; i++) {
+	for (unsigned i = 0; i < n_all; i++) {
 		unsigned f = 0, addr = i / FLOWS_PER_ADDR;
 		uint16_t port = (uint16_t)(10000 + i % FLOWS_PER_ADDR);
 		struct mr_msg m;
@@ -298,6 +538,20 @@ int main(int argc, char **argv)
 			memcpy(m.u.flow.out_dst.ip.addr, &d, 4);
 			m.u.flow.out_dst.port = port;
 		}
+		if (i >= n_flows) {
+			struct mr_transcode_spec *x = &m.u.flow.transcode;
+			bool to_opus = (i - n_flows) % 2 == 0;
+
+			m.u.flow.flags |= MR_FLOW_F_TRANSCODE;
+			m.u.flow.ssrc_out = 0x20000 + i;
+			x->in_codec = to_opus ? MR_CODEC_PCMU : MR_CODEC_OPUS;
+			x->in_pt = to_opus ? 0 : PT_OPUS;
+			x->out_codec = to_opus ? MR_CODEC_OPUS : MR_CODEC_PCMU;
+			x->out_pt = to_opus ? PT_OPUS : 0;
+			x->in_te_pt = x->out_te_pt = x->in_cn_pt = MR_CODEC_PT_NONE;
+			x->opus_complexity = 0xff;
+			x->out_ptime = 20;
+		}
 		while (mr_shm_cmd_send(&ctx.shm, &m, 1) != 1)
 			dp_service(&ctx);
 		if ((i & 255) == 255) {
@@ -315,8 +569,8 @@ int main(int argc, char **argv)
 		while (mr_shm_evt_recv(&ctx.shm, e, 256) > 0)
 			;
 	}
-	if (dp_flowtab_count(ctx.ft) != n_flows) {
-		fprintf(stderr, "bench-relay: %u of %u flows installed\n", dp_flowtab_count(ctx.ft), n_flows);
+	if (dp_flowtab_count(ctx.ft) != n_all) {
+		fprintf(stderr, "bench-relay: %u of %u flows installed\n", dp_flowtab_count(ctx.ft), n_all);
 		return 1;
 	}
 	/* The generator's address is a neighbor: an ARP reply from it per interface. */
@@ -414,6 +668,25 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < DP_DROP__COUNT; i++)
 			d += ctx.shm.workers[0].drops[i];
 		printf("bench-relay dropped=%lu (must be 0)\n", (unsigned long)d);
+		if (d)
+			return 1;
+	}
+	if (calls) {
+		uint64_t d = 0;
+
+		xc_first = n_flows;
+		xc_flows = 2 * calls;
+		xc_seq = calloc(xc_flows, sizeof(*xc_seq));
+		xc_ts = calloc(xc_flows, sizeof(*xc_ts));
+		if (xc_seq == NULL || xc_ts == NULL || xc_bench(calls, xc_pkts, trials, n_frames) != 0) {
+			fprintf(stderr, "bench-relay: transcoding run failed\n");
+			return 1;
+		}
+		for (unsigned w = 0; w < 2; w++)
+			for (unsigned i = 0; i < DP_DROP__COUNT; i++)
+				d += ctx.shm.workers[w].drops[i];
+		printf("bench-relay transcode dropped=%lu (must be 0) transcoded=%" PRIu64 "\n",
+		       (unsigned long)d, ctx.shm.workers[1].ring_packets);
 		if (d)
 			return 1;
 	}
