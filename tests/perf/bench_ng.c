@@ -235,7 +235,8 @@ int main(int argc, char **argv)
 
 			snprintf(ng, sizeof(ng), "--listen-ng=127.0.0.1:%u", port);
 			freopen("/dev/null", "w", stderr);
-			execl(rtpengine, rtpengine, "--foreground", "--log-stderr", "--log-level=3",
+			execl(rtpengine, rtpengine, "--config-file=none", "--foreground",
+			      "--log-stderr", "--log-level=3",
 			      "--interface=127.0.0.1", ng, "--table=-1", "--port-min=10000",
 			      "--port-max=59999", "--delete-delay=0", "--no-redis-required",
 			      "--num-threads=1", (char *)NULL);
