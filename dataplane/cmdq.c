@@ -174,6 +174,51 @@ static int key_check(struct dp_ctx *ctx, const struct mr_flow_key *k)
 	return 0;
 }
 
+/* A non-transcoded flow's pass spec is usable: payload types in range, no more entries than it holds. */
+static int pass_check(const struct mr_flow_spec *spec)
+{
+	const struct mr_pass_spec *ps = &spec->pass;
+
+	if (spec->flags & MR_FLOW_F_TRANSCODE)
+		return 0;
+	if (((spec->flags & MR_FLOW_F_DTMF) && ps->te_pt > 127) || ps->n_map > MR_PASS_MAP_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < ps->n_map; i++)
+		if (ps->map[i].in > 127 || ps->map[i].out > 127)
+			return -EINVAL;
+	return 0;
+}
+
+/*
+ * Payload-type remapping and DTMF of a non-transcoded flow: the 128-entry
+ * table is built here, once, so that a packet costs one load. Returns 0 or
+ * -ENOSPC (no table left).
+ */
+static int pass_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, struct dp_flow_action *a)
+{
+	const struct mr_pass_spec *ps = &spec->pass;
+	bool remap = false;
+	uint8_t *t;
+
+	a->te_pt = 0xff;
+	if (spec->flags & MR_FLOW_F_TRANSCODE)
+		return 0;
+	if (spec->flags & MR_FLOW_F_DTMF)
+		a->te_pt = ps->te_pt;
+	for (unsigned i = 0; i < ps->n_map; i++)
+		remap |= ps->map[i].in != ps->map[i].out;
+	if (!remap)
+		return 0;
+	t = dp_flowtab_pt_map_alloc(ctx->ft, a);
+	if (t == NULL)
+		return -ENOSPC;
+	for (unsigned pt = 0; pt < DP_PT_MAP_SIZE; pt++)
+		t[pt] = (uint8_t)pt;
+	for (unsigned i = 0; i < ps->n_map; i++)
+		t[ps->map[i].in] = ps->map[i].out;
+	return 0;
+}
+
 /* Build a complete, unpublished action for spec. */
 static int action_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, uint16_t epoch,
 			uint64_t programmed_tsc, struct dp_flow_action **out)
@@ -205,6 +250,9 @@ static int action_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, uin
 		return -EAFNOSUPPORT;
 	if (has_dst && (dst.ip.family == 4 ? ifc->addr4.family : ifc->addr6.family) == 0)
 		return -EAFNOSUPPORT;
+	rc = pass_check(spec);
+	if (rc)
+		return rc;
 
 	a = dp_flowtab_action_alloc(ctx->ft);
 	if (a == NULL)
@@ -250,7 +298,10 @@ static int action_build(struct dp_ctx *ctx, const struct mr_flow_spec *spec, uin
 	a->clock_rate = clock;
 	a->arrival_mult = (uint64_t)(((unsigned __int128)clock << 32) / svc.hz);
 	rc = dp_transcode_bind(ctx, spec, a);
+	if (rc == 0)
+		rc = pass_build(ctx, spec, a);
 	if (rc) {
+		dp_transcode_unbind(ctx, a);
 		if (a->neigh_idx != UINT32_MAX)
 			dp_neigh_release(ctx->neigh, a->neigh_idx);
 		a->neigh_idx = UINT32_MAX;
@@ -305,7 +356,7 @@ static int flow_add(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 	if (rc)
 		return rc;
 	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, NULL,
-				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC), &rc);
+				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC) && a->pt_map == 0, &rc);
 	if (rc) {
 		action_discard(ctx, a);
 		return rc;
@@ -366,7 +417,7 @@ static int flow_mod(struct dp_ctx *ctx, struct mr_flow_spec *spec)
 		return rc;
 	/* Sessions whose keys did not change carry on (rollover counter, replay window). */
 	a->srtp = dp_srtp_flow_make(&spec->srtp_in, &spec->srtp_out, s->act->srtp,
-				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC), &rc);
+				    !(spec->flags & MR_FLOW_F_REWRITE_SSRC) && a->pt_map == 0, &rc);
 	if (rc) {
 		action_discard(ctx, a);
 		return rc;

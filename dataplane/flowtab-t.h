@@ -33,11 +33,13 @@ struct dp_flow_action {
 	uint16_t out_dport;		/* network order */
 	uint16_t expect_port;		/* network order, 0 = any port */
 	uint16_t learn_epoch;		/* matches mr_flow_stats.flags >> 16 once learned */
+	uint32_t pt_map;		/* 0, or 1 + the payload-type table's index (dp_flowtab_pt_maps) */
 	uint64_t learn_until_tsc;	/* learning allowed before this tsc */
 	uint32_t ssrc_out;		/* network order */
 	uint32_t ts_delta;
 	uint16_t seq_delta;
-	uint16_t pad;
+	uint8_t te_pt;			/* MR_FLOW_F_DTMF: telephone-event payload type arriving */
+	uint8_t pad;
 	uint32_t clock_rate;
 	uint8_t expect_src[16];
 	/* --- second cache line: addresses --- */

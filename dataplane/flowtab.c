@@ -11,6 +11,8 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 
 #include "flowtab.h"
 #include "srtp.h"
@@ -21,6 +23,9 @@
 struct dp_flowtab {
 	struct rte_hash *hash;
 	struct rte_mempool *actions;
+	uint8_t *pt_maps;		/* n_pt_maps tables of DP_PT_MAP_SIZE bytes */
+	struct rte_ring *pt_free;	/* indices of the free ones */
+	uint32_t n_pt_maps;
 	struct rte_rcu_qsbr *qsv;
 	struct rte_rcu_qsbr_dq *dq;
 	uint32_t capacity;
@@ -36,6 +41,17 @@ struct retired {
 	uint32_t neigh_idx;		/* reference to drop, UINT32_MAX: none */
 };
 
+static void pt_map_put(struct dp_flowtab *ft, struct dp_flow_action *a)
+{
+	uint32_t idx;
+
+	if (a->pt_map == 0)
+		return;
+	idx = a->pt_map - 1;
+	rte_ring_enqueue_elem(ft->pt_free, &idx, sizeof(idx));	/* never full: each index once */
+	a->pt_map = 0;
+}
+
 static void free_retired(void *p, void *e, unsigned int n)
 {
 	struct dp_flowtab *ft = p;
@@ -48,6 +64,7 @@ static void free_retired(void *p, void *e, unsigned int n)
 			ft->release(ft->release_arg, r[i].neigh_idx);
 		if (r[i].act != NULL) {
 			dp_srtp_flow_put(r[i].act->srtp);	/* keys wiped with the last reference */
+			pt_map_put(ft, r[i].act);
 			rte_mempool_put(ft->actions, r[i].act);
 		}
 	}
@@ -98,6 +115,17 @@ struct dp_flowtab *dp_flowtab_create(uint32_t capacity, struct rte_rcu_qsbr *qsv
 					 RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
 	if (ft->actions == NULL)
 		goto fail;
+	/* Remapping is the exception (legs that numbered one codec differently): a quarter. */
+	ft->n_pt_maps = (capacity + SPARE_ACTIONS) / 4 + 1024;
+	ft->pt_maps = rte_malloc_socket("dp_pt_maps", (size_t)ft->n_pt_maps * DP_PT_MAP_SIZE,
+					RTE_CACHE_LINE_SIZE, socket_id);
+	snprintf(name, sizeof(name), "dp_ptfree%u", seq);
+	ft->pt_free = rte_ring_create_elem(name, sizeof(uint32_t), ft->n_pt_maps, socket_id,
+					   RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (ft->pt_maps == NULL || ft->pt_free == NULL)
+		goto fail;
+	for (uint32_t i = 0; i < ft->n_pt_maps; i++)
+		rte_ring_enqueue_elem(ft->pt_free, &i, sizeof(i));
 	snprintf(name, sizeof(name), "dp_retired%u", seq++);
 	dp.name = name;
 	dp.p = ft;
@@ -127,6 +155,8 @@ void dp_flowtab_free(struct dp_flowtab *ft)
 			dp_srtp_flow_put(ft->slots[i].act->srtp);
 	rte_hash_free(ft->hash);
 	rte_mempool_free(ft->actions);
+	rte_ring_free(ft->pt_free);
+	rte_free(ft->pt_maps);
 	free(ft->slots);
 	free(ft);
 }
@@ -166,10 +196,31 @@ struct dp_flow_action *dp_flowtab_action_alloc(struct dp_flowtab *ft)
 	return obj;
 }
 
+uint8_t *dp_flowtab_pt_map_alloc(struct dp_flowtab *ft, struct dp_flow_action *a)
+{
+	uint32_t idx;
+
+	if (rte_ring_dequeue_elem(ft->pt_free, &idx, sizeof(idx)) != 0) {
+		rte_rcu_qsbr_dq_reclaim(ft->dq, UINT32_MAX, NULL, NULL, NULL);
+		if (rte_ring_dequeue_elem(ft->pt_free, &idx, sizeof(idx)) != 0) {
+			errno = ENOSPC;
+			return NULL;
+		}
+	}
+	a->pt_map = idx + 1;
+	return ft->pt_maps + (size_t)idx * DP_PT_MAP_SIZE;
+}
+
+const uint8_t *dp_flowtab_pt_maps(const struct dp_flowtab *ft)
+{
+	return ft->pt_maps;
+}
+
 void dp_flowtab_action_put(struct dp_flowtab *ft, struct dp_flow_action *a)
 {
 	if (a != NULL) {
 		dp_srtp_flow_put(a->srtp);
+		pt_map_put(ft, a);
 		rte_mempool_put(ft->actions, a);
 	}
 }

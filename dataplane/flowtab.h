@@ -40,7 +40,16 @@ struct dp_flow_slot *dp_flowtab_slot(struct dp_flowtab *ft, uint32_t flow_id);
 
 /* A zeroed action, or NULL (-ENOMEM in errno) when the pool is empty. */
 struct dp_flow_action *dp_flowtab_action_alloc(struct dp_flowtab *ft);
-/* Give back an action that was never published. */
+/*
+ * A payload-type table for an action being built (DP_PT_MAP_SIZE bytes, to
+ * fill before publication): a->pt_map names it, and it goes back with the
+ * action. NULL (errno ENOSPC) when none is left.
+ */
+uint8_t *dp_flowtab_pt_map_alloc(struct dp_flowtab *ft, struct dp_flow_action *a);
+#define DP_PT_MAP_SIZE 128
+/* The tables: an action's is at (a->pt_map - 1) * DP_PT_MAP_SIZE, for the workers. */
+const uint8_t *dp_flowtab_pt_maps(const struct dp_flowtab *ft);
+/* Give back an action that was never published (and its payload-type table). */
 void dp_flowtab_action_put(struct dp_flowtab *ft, struct dp_flow_action *a);
 
 /* Publish a new key with its filled action. 0, -EEXIST, -ENOSPC, -EINVAL. */

@@ -53,6 +53,7 @@ struct dp_lcore {
 	const struct rte_hash *hash;
 	struct dp_neigh *neigh;
 	struct mr_flow_stats *flow_stats;	/* the shm stats table */
+	const uint8_t *pt_maps;			/* payload-type tables of the actions (flowtab) */
 	struct mr_worker_stats *ws;		/* this lcore's shm counters */
 	uint64_t *drops;			/* ws->drops, by enum dp_drop */
 	const struct dp_iface *ifaces;

@@ -16,6 +16,7 @@
 #include "codec/codec.h"
 #include "flowtab.h"
 #include "rewrite.h"
+#include "rtcp.h"
 #include "rtp/rtp.h"
 #include "srtp.h"
 #include "transcode.h"
@@ -27,7 +28,7 @@ struct dp_transcode {
 	struct mr_codec_pool *pool;
 	struct rte_rcu_qsbr_dq *dq;	/* transcoders waiting for their grace period */
 	struct rte_ring *dtmf;		/* workers -> main lcore */
-	uint64_t *next_rtcp;		/* by flow id: tsc of the flow's next report (its lcore's) */
+	struct dp_rtcp_tx *rtcp;	/* by flow id: the flow's reports (its lcore's) */
 	uint32_t n_flows;
 	uint64_t rtcp_tsc;		/* between reports */
 };
@@ -56,21 +57,24 @@ int dp_transcode_init(struct dp_ctx *ctx, unsigned n)
 	if (t == NULL)
 		return -ENOMEM;
 	ctx->xc = t;
+	/* Digits of flows that are not transcoded use the ring too (dtmf.c). */
+	t->dtmf = rte_ring_create_elem("dp_xc_dtmf", sizeof(struct dp_transcode_dtmf),
+				       DTMF_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (t->dtmf == NULL)
+		return -rte_errno;
 	if (n == 0)
 		return 0;
 	t->n_flows = ctx->cfg.dp.flows;
 	t->rtcp_tsc = ctx->tsc_hz * DP_TRANSCODE_RTCP_MS / 1000;
-	t->next_rtcp = rte_zmalloc("dp_xc_rtcp", sizeof(uint64_t) * t->n_flows, RTE_CACHE_LINE_SIZE);
-	if (t->next_rtcp == NULL)
+	t->rtcp = rte_zmalloc("dp_xc_rtcp", sizeof(*t->rtcp) * t->n_flows, RTE_CACHE_LINE_SIZE);
+	if (t->rtcp == NULL)
 		return -ENOMEM;
 	t->pool = mr_codec_pool_create(n);
 	if (t->pool == NULL)
 		return -errno;
 	dp.p = t->pool;
 	t->dq = rte_rcu_qsbr_dq_create(&dp);
-	t->dtmf = rte_ring_create_elem("dp_xc_dtmf", sizeof(struct dp_transcode_dtmf),
-				       DTMF_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
-	if (t->dq == NULL || t->dtmf == NULL)
+	if (t->dq == NULL)
 		return -rte_errno;
 	return 0;
 }
@@ -84,7 +88,7 @@ void dp_transcode_fini(struct dp_ctx *ctx)
 	if (t->dq != NULL)
 		rte_rcu_qsbr_dq_delete(t->dq);
 	rte_ring_free(t->dtmf);
-	rte_free(t->next_rtcp);
+	rte_free(t->rtcp);
 	mr_codec_pool_free(t->pool);
 	rte_free(t);
 	ctx->xc = NULL;
@@ -104,6 +108,7 @@ int dp_transcode_bind(struct dp_ctx *ctx, const struct mr_flow_spec *spec, struc
 	if (t == NULL || t->pool == NULL)
 		return -ENOTSUP;
 	/* Re-pointed or re-programmed without a codec change: same transcoder, same stream. */
+	t->rtcp[spec->flow_id].rtcp_flow_id = spec->transcode.rtcp_flow_id;
 	if (s != NULL && s->xc != NULL && s->act != NULL && (s->spec.flags & MR_FLOW_F_TRANSCODE) &&
 	    s->spec.ssrc_out == spec->ssrc_out &&
 	    memcmp(&s->spec.transcode, &spec->transcode, sizeof(spec->transcode)) == 0) {
@@ -118,7 +123,8 @@ int dp_transcode_bind(struct dp_ctx *ctx, const struct mr_flow_spec *spec, struc
 	if (xc == NULL)
 		return -errno;
 	a->xc_slot = mr_codec_xc_slot(xc);
-	t->next_rtcp[spec->flow_id] = 0;	/* armed by the first packet */
+	t->rtcp[spec->flow_id].next_tsc = 0;	/* armed by the first packet */
+	memset(&t->rtcp[spec->flow_id].iv, 0, sizeof(t->rtcp[spec->flow_id].iv));
 	return 0;
 }
 
@@ -233,38 +239,24 @@ nobuf:
 /*
  * The leg's RTCP, every DP_TRANSCODE_RTCP_MS: an SR of what this flow sends,
  * with a report block of what its peer flow receives from the same remote
- * (RFC 3550 6.4); to the RTP port with rtcp-mux, else to the next port up.
+ * (RFC 3550 6.4): loss over the interval since the previous report, LSR and
+ * DLSR from that remote's last SR; to the RTP port with rtcp-mux, else to
+ * the next port up.
  */
 static void send_rtcp(struct dp_lcore *lc, const struct dp_flow_action *a, struct mr_codec_xc *xc,
-		      const struct rte_ether_addr *mac, uint8_t tos, uint64_t now)
+		      struct dp_rtcp_tx *tx, const struct rte_ether_addr *mac, uint8_t tos, uint64_t now)
 {
-	const struct mr_shm_hdr *h = lc->ctx->shm.hdr;
 	struct dp_flow_action ra = *a;
 	struct emit_ctx e = { lc, &ra, mac, tos };
-	struct mr_rtcp_rb rb, *prb = NULL;
-	uint64_t ns, ntp;
+	struct mr_rtcp_rb rb;
 	uint8_t buf[128];
 	char cname[24];
+	bool have_rb;
 	int len;
 
-	ns = h->time_ref_ns + (uint64_t)(((unsigned __int128)(now - h->tsc_ref) * 1000000000u) /
-					 lc->tsc_hz);
-	ntp = (ns / 1000000000u + 2208988800u) << 32 |
-	      (uint64_t)((((ns % 1000000000u) << 32)) / 1000000000u);
-	if (a->peer_flow_id < lc->ctx->xc->n_flows) {
-		const struct mr_rtp_source *src = &lc->flow_stats[a->peer_flow_id].rtp;
-
-		if (src->valid) {
-			memset(&rb, 0, sizeof(rb));
-			rb.ssrc = src->ssrc;
-			rb.cumulative_lost = mr_rtp_source_lost(src);
-			rb.ext_highest_seq = mr_rtp_source_ext_max(src);
-			rb.jitter = mr_rtp_source_jitter_units(src);
-			prb = &rb;
-		}
-	}
+	have_rb = dp_rtcp_report_block(lc, a, tx, now, &rb);
 	snprintf(cname, sizeof(cname), "mrelay-%08x", rte_be_to_cpu_32(a->ssrc_out));
-	len = mr_codec_xc_rtcp(xc, ntp, 0, prb, cname, buf, sizeof(buf));
+	len = mr_codec_xc_rtcp(xc, dp_rtcp_ntp(lc, now), 0, have_rb ? &rb : NULL, cname, buf, sizeof(buf));
 	if (len <= 0)
 		return;
 	if (!(a->flags & MR_FLOW_F_RTCP_MUX)) {
@@ -277,7 +269,7 @@ static void send_rtcp(struct dp_lcore *lc, const struct dp_flow_action *a, struc
 void dp_transcode_packet(struct dp_lcore *lc, struct rte_mbuf *m, const struct dp_pkt *p,
 			 const struct dp_flow_action *a, const struct rte_ether_addr *mac, uint64_t now)
 {
-	uint64_t *next = &lc->ctx->xc->next_rtcp[a->flow_id];
+	struct dp_rtcp_tx *tx = &lc->ctx->xc->rtcp[a->flow_id];
 	struct mr_codec_xc *xc = mr_codec_pool_slot(lc->ctx->xc->pool, a->xc_slot);
 	struct emit_ctx e = { lc, a, mac, p->tos };
 	uint8_t buf[2048];
@@ -298,10 +290,10 @@ void dp_transcode_packet(struct dp_lcore *lc, struct rte_mbuf *m, const struct d
 	if (unlikely(mr_codec_xc_input(xc, pl, p->payload_len, emit, &e) < 0))
 		lc->drops[DP_DROP_XC_INPUT]++;
 	rte_pktmbuf_free(m);
-	if (unlikely(now >= *next)) {
-		if (*next != 0)
-			send_rtcp(lc, a, xc, mac, p->tos, now);
-		*next = now + lc->ctx->xc->rtcp_tsc;
+	if (unlikely(now >= tx->next_tsc)) {
+		if (tx->next_tsc != 0)
+			send_rtcp(lc, a, xc, tx, mac, p->tos, now);
+		tx->next_tsc = now + lc->ctx->xc->rtcp_tsc;
 	}
 	ev.flow_id = a->flow_id;
 	while (unlikely(mr_codec_xc_dtmf_pop(xc, &ev.d) == 0))

@@ -19,11 +19,13 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "dtmf.h"
 #include "flowtab.h"
 #include "neigh.h"
 #include "parse.h"
 #include "port.h"
 #include "rewrite.h"
+#include "rtcp.h"
 #include "rtp/rtp.h"
 #include "srtp.h"
 #include "transcode.h"
@@ -56,6 +58,7 @@ static struct dp_lcore *lcore_new(struct dp_ctx *ctx, unsigned lcore_id, unsigne
 	lc->hash = dp_flowtab_hash(ctx->ft);
 	lc->neigh = ctx->neigh;
 	lc->flow_stats = ctx->shm.flows;
+	lc->pt_maps = dp_flowtab_pt_maps(ctx->ft);
 	lc->ws = &ctx->shm.workers[slot];
 	lc->ws->role = role;
 	lc->ws->lcore_id = lcore_id;
@@ -384,6 +387,18 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	fs->bytes += len;
 	__atomic_store_n(&fs->last_seen_tsc, now, __ATOMIC_RELAXED);
 	rtp_stats(fs, a, pl, len, now);
+	if (unlikely(a->flags & (MR_FLOW_F_RTCP_TERM | MR_FLOW_F_TRANSCODE)) && mr_rtp_is_rtcp(pl, len)) {
+		/* The remote's reports on a transcoded leg: the relay sends its own. */
+		if (dp_rtcp_consume(lc, fs, pl, len, now) < 0) {
+			fs->drops[MR_FLOW_DROP_MALFORMED]++;
+			drop(lc, m, DP_DROP_XC_RTCP);
+			return;
+		}
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(a->flags & MR_FLOW_F_DTMF) && a->te_pt == (pl[1] & 0x7f) && !mr_rtp_is_rtcp(pl, len))
+		dp_dtmf_pass(lc, fs, a, pl, len);
 
 	if (unlikely((a->flags & MR_FLOW_F_BLACKHOLE) || !a->has_dst)) {
 		fs->drops[MR_FLOW_DROP_BLACKHOLE]++;
@@ -411,6 +426,12 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		return;
 	}
 	dp_rewrite_rtp(pl, len, a);
+	if (a->pt_map != 0 && len >= MR_RTP_HDR_MIN && !mr_rtp_is_rtcp(pl, len)) {
+		/* Same codec, another number on the other leg: the table was built when programmed. */
+		pl[1] = (uint8_t)((pl[1] & 0x80) |
+				  lc->pt_maps[(size_t)(a->pt_map - 1) * DP_PT_MAP_SIZE + (pl[1] & 0x7f)]);
+		p->has_sum = 0;	/* the parser's payload sum no longer holds */
+	}
 	if (a->srtp != NULL && a->srtp->out != NULL) {
 		int rc = srtp_out(lc, a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
 

@@ -127,3 +127,46 @@ int mr_rtcp_parse_reduced(const uint8_t *buf, size_t len, struct mr_rtcp_info *i
 {
 	return parse(buf, len, info, true);
 }
+
+int mr_rtcp_rb_fill(const struct mr_rtp_source *s, struct mr_rtcp_interval *iv, uint32_t lsr,
+		    uint32_t dlsr, struct mr_rtcp_rb *rb)
+{
+	uint32_t expected, exp_int, rcv_int, received = s->received;
+	int64_t lost_int;
+
+	if (!s->valid)
+		return -EAGAIN;
+	if (iv->ssrc != s->ssrc) {
+		/* A new source: its interval starts where A.1's init_seq starts it. */
+		memset(iv, 0, sizeof(*iv));
+		iv->ssrc = s->ssrc;
+	}
+	expected = mr_rtp_source_expected(s);
+	exp_int = expected - iv->expected_prior;
+	rcv_int = received - iv->received_prior;
+	iv->expected_prior = expected;
+	iv->received_prior = received;
+	lost_int = (int64_t)exp_int - rcv_int;
+	memset(rb, 0, sizeof(*rb));
+	rb->ssrc = s->ssrc;
+	rb->fraction_lost = exp_int == 0 || lost_int <= 0 ? 0 : (uint8_t)((lost_int << 8) / exp_int);
+	rb->cumulative_lost = mr_rtp_source_lost(s);
+	rb->ext_highest_seq = mr_rtp_source_ext_max(s);
+	rb->jitter = mr_rtp_source_jitter_units(s);
+	rb->lsr = lsr;
+	rb->dlsr = lsr ? dlsr : 0;
+	return 0;
+}
+
+int mr_rtcp_rtt(uint32_t arrival_mid, const struct mr_rtcp_rb *rb, uint32_t *rtt)
+{
+	uint32_t d;
+
+	if (rb->lsr == 0)
+		return -ENODATA;
+	d = arrival_mid - rb->lsr - rb->dlsr;
+	if ((int32_t)d < 0)
+		return -ERANGE;
+	*rtt = d;
+	return 0;
+}

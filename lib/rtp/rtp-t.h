@@ -51,6 +51,18 @@ struct mr_rtcp_rb {
 	uint32_t dlsr;
 };
 
+/*
+ * The reporting interval of one receiver report (RFC 3550 A.3): what was
+ * expected and received at the previous report, kept by the reporter so
+ * that several reporters may read one source without writing it.
+ */
+struct mr_rtcp_interval {
+	uint32_t ssrc;		/* the source of the previous report */
+	uint32_t expected_prior;
+	uint32_t received_prior;
+	uint32_t pad;
+};
+
 /* What the validity check learned of a compound RTCP packet. */
 struct mr_rtcp_info {
 	uint8_t n_packets;

@@ -79,6 +79,30 @@ int32_t mr_rtp_source_lost(const struct mr_rtp_source *s);
  */
 uint8_t mr_rtp_source_fraction_lost(struct mr_rtp_source *s);
 
+/*
+ * A report block on source s (RFC 3550 6.4.1, A.3): its SSRC, the fraction
+ * lost since the interval iv was last advanced (iv advances; a new SSRC
+ * starts a new interval), cumulative lost, extended highest sequence,
+ * interarrival jitter, and lsr/dlsr as given (0 when no SR was received).
+ * s is only read. Returns 0, or -EAGAIN while s is not a valid source yet.
+ */
+int mr_rtcp_rb_fill(const struct mr_rtp_source *s, struct mr_rtcp_interval *iv, uint32_t lsr,
+		    uint32_t dlsr, struct mr_rtcp_rb *rb);
+
+/* The middle 32 bits of a 64-bit NTP timestamp: an SR's LSR (RFC 3550 6.4.1). */
+static inline uint32_t mr_rtcp_ntp_mid(uint64_t ntp)
+{
+	return (uint32_t)(ntp >> 16);
+}
+
+/*
+ * Round-trip time from a report block that arrived at NTP time arrival_mid
+ * (middle 32 bits): A - LSR - DLSR (RFC 3550 6.4.1), in 1/65536 s. Returns
+ * 0, or -ENODATA when the block has no LSR, -ERANGE when the result is
+ * negative (clocks or a forged block).
+ */
+int mr_rtcp_rtt(uint32_t arrival_mid, const struct mr_rtcp_rb *rb, uint32_t *rtt);
+
 /* Jitter in timestamp units. */
 static inline uint32_t mr_rtp_source_jitter_units(const struct mr_rtp_source *s)
 {

@@ -15,7 +15,8 @@
 #include "common/mr_addr.h"
 
 /* 2: mr_srtp_spec.lifetime, mr_worker_stats.srtp_events */
-#define MR_MSG_ABI 2
+/* 3: mr_pass_spec, mr_transcode_spec.rtcp_flow_id, mr_flow_stats.rtcp and .dtmf */
+#define MR_MSG_ABI 3
 
 enum mr_msg_type {
 	/* control -> dataplane (command ring) */
@@ -44,6 +45,9 @@ enum {
 	MR_FLOW_F_REWRITE_SSRC = 1u << 5,  /* ssrc_out, seq_delta, ts_delta apply */
 	MR_FLOW_F_PEER_DST = 1u << 6,	   /* send to the source the peer flow learned (symmetric) */
 	MR_FLOW_F_TRANSCODE = 1u << 7,	   /* decode and re-encode as u.flow.transcode says */
+	MR_FLOW_F_RTCP_TERM = 1u << 8,	   /* RTCP from a leg that receives transcoded media: parsed
+					    * into the stats slot and consumed (the relay sends its own) */
+	MR_FLOW_F_DTMF = 1u << 9,	   /* not transcoded: report RFC 4733 digits of u.flow.pass.te_pt */
 };
 
 #define MR_FLOW_ID_NONE UINT32_MAX
@@ -106,7 +110,29 @@ struct mr_transcode_spec {
 	uint8_t opus_max_bw;	/* kHz the Opus receiver takes (maxplaybackrate): 8/12/16/24/48; 0 = from the other leg */
 	uint16_t flags;		/* MR_CODEC_F_* (lib/codec/codec-t.h): Opus FEC, stereo, DTMF detect/tones */
 	uint32_t opus_bitrate;	/* bit/s (maxaveragebitrate); 0 = chosen from the bandwidth */
-	uint8_t pad[32];	/* zero */
+	uint32_t rtcp_flow_id;	/* the flow receiving the RTCP of the remote this flow sends to
+				 * (its SR gives the reports' LSR/DLSR); MR_FLOW_ID_NONE: the peer
+				 * flow (rtcp-mux) */
+	uint8_t pad[28];	/* zero */
+};
+
+/*
+ * A flow that is not transcoded, in the same 48 bytes: payload types
+ * remapped where the legs negotiated one codec under different numbers
+ * (RTP only; RTCP is left alone), and the telephone-event payload type
+ * whose RFC 4733 digits are reported (with MR_FLOW_F_DTMF). The dataplane
+ * builds a 128-entry table from map[] when the flow is programmed.
+ */
+#define MR_PASS_MAP_MAX 20
+struct mr_pass_spec {
+	uint8_t te_pt;		/* telephone-event arriving on this flow (MR_FLOW_F_DTMF) */
+	uint8_t n_map;		/* entries of map[] in use, 0 = no remapping */
+	uint16_t pad;
+	struct {
+		uint8_t in;	/* payload type arriving, 0..127 */
+		uint8_t out;	/* payload type sent, 0..127 */
+	} map[MR_PASS_MAP_MAX];
+	uint8_t pad2[4];	/* zero */
 };
 
 /* Install or modify one flow: one direction of one stream. */
@@ -135,6 +161,7 @@ struct mr_flow_spec {
 	union {
 		uint8_t reserved[48];
 		struct mr_transcode_spec transcode; /* with MR_FLOW_F_TRANSCODE */
+		struct mr_pass_spec pass;	    /* without it */
 	};
 };
 
@@ -198,6 +225,7 @@ static_assert(sizeof(struct mr_srtp_spec) == 64, "mr_srtp_spec layout");
 static_assert(offsetof(struct mr_srtp_spec, lifetime) == 56, "mr_srtp_spec layout");
 static_assert(offsetof(struct mr_flow_spec, srtp_in) % 8 == 0, "mr_srtp_spec alignment");
 static_assert(sizeof(struct mr_transcode_spec) == 48, "mr_transcode_spec layout");
+static_assert(sizeof(struct mr_pass_spec) == 48, "mr_pass_spec layout");
 static_assert(sizeof(struct mr_flow_spec) == 328, "mr_flow_spec layout");
 static_assert(sizeof(struct mr_msg_hdr) == 24, "mr_msg_hdr layout");
 static_assert(sizeof(struct mr_msg) == MR_MSG_SIZE, "mr_msg layout");

@@ -8,6 +8,7 @@
 #ifndef MR_SHM_T_H
 #define MR_SHM_T_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "rtp/rtp-t.h"
@@ -51,6 +52,40 @@ enum mr_flow_drop {
 };
 
 /*
+ * What a remote said in its RTCP, on a flow that consumes it (a transcoded
+ * flow, or one with MR_FLOW_F_RTCP_TERM): its last SR (for the relay's LSR
+ * and DLSR, RFC 3550 6.4.1) and its last report block, which describes what
+ * the relay sends it, with the round-trip time computed from it.
+ */
+struct mr_rtcp_remote {
+	uint32_t sr_count;		/* SRs received */
+	uint32_t rb_count;		/* report blocks received */
+	uint32_t lsr;			/* middle 32 bits of the NTP timestamp of the last SR */
+	uint32_t rb_ssrc;		/* the source the last report block is about */
+	uint64_t sr_tsc;		/* arrival of that SR (0: none yet) */
+	uint32_t ext_highest_seq;	/* of the last report block */
+	uint32_t jitter;		/* of the last report block, timestamp units */
+	int32_t cumulative_lost;	/* of the last report block */
+	uint8_t fraction_lost;		/* of the last report block, 1/256 */
+	uint8_t pad[3];
+	uint32_t rtt_us;		/* round-trip time from the last block with an LSR; 0 none */
+	uint32_t pad2;
+};
+
+/* RFC 4733 digit tracking of a flow that is not transcoded (MR_FLOW_F_DTMF). */
+struct mr_flow_dtmf {
+	uint32_t ts;			/* RTP timestamp of the current event */
+	uint16_t duration;		/* its longest duration seen, timestamp units */
+	uint8_t event;			/* its code */
+	uint8_t state;			/* MR_FLOW_DTMF_* */
+};
+
+enum {
+	MR_FLOW_DTMF_ACTIVE = 1u << 0,	/* ts names an event */
+	MR_FLOW_DTMF_REPORTED = 1u << 1, /* that event was reported */
+};
+
+/*
  * Counters of one flow slot. Written only by the lcore that processes the
  * flow, read by anyone: aligned 64-bit stores are atomic on the platforms
  * DPDK supports. `gen` changes whenever the slot is given to a new flow.
@@ -67,7 +102,12 @@ struct mr_flow_stats {
 	uint32_t rtcp_packets;
 	uint32_t pt_last;		/* payload type of the last RTP packet */
 	struct mr_rtp_source rtp;	/* RFC 3550 receiver state of the current SSRC */
+	struct mr_rtcp_remote rtcp;	/* the remote's reports, where the flow consumes them */
+	struct mr_flow_dtmf dtmf;
 } __attribute__((aligned(64)));
+
+static_assert(sizeof(struct mr_rtcp_remote) == 48, "mr_rtcp_remote layout");
+static_assert(sizeof(struct mr_flow_stats) == 256, "four cache lines per flow slot");
 
 enum {
 	MR_FLOW_STATS_F_ACTIVE = 1u << 0,

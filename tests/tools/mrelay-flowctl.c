@@ -18,8 +18,12 @@
  *   [clock=HZ] [ssrc=N] [seq-delta=N] [ts-delta=N] [tenant=N]
  *   [srtp-in=SUITE:HEXKEY[:FLAGS[:LIFETIME]]] [srtp-out=...] (lib/sdes numbers;
  *   LIFETIME: packets the key may be used for)
- *   [xc=CODEC:PT>CODEC:PT] [te=PT>PT] [cn=PT] [ptime=MS] [cx=N]  (transcoding;
- *   CODEC pcmu, pcma, g722, opus; te/cn PT '-' = not negotiated)
+ *   [xc=CODEC:PT>CODEC:PT] [te=PT>PT] [cn=PT] [ptime=MS] [cx=N] [rtcp-flow=N] (transcoding;
+ *   CODEC pcmu, pcma, g722, opus; te/cn PT '-' = not negotiated; rtcp-flow: where the
+ *   remote's SR arrives, default the peer flow)
+ *   [pt=IN>OUT[,IN>OUT...]] [dtmf=PT]  (not transcoded: payload types remapped, digits of
+ *   telephone-event PT reported)
+ *   flags also: rtcp-term (RTCP consumed into the stats)
  * Exit: 0 all acks 0 (or -k), 1 some ack failed, 2 usage, 3 attach/timeout.
  */
 #include <errno.h>
@@ -191,7 +195,7 @@ static int parse_flags(const char *s, uint32_t *out)
 		{ "learn", MR_FLOW_F_LEARN }, { "strict", MR_FLOW_F_STRICT_SOURCE },
 		{ "rtcp", MR_FLOW_F_RTCP }, { "mux", MR_FLOW_F_RTCP_MUX },
 		{ "blackhole", MR_FLOW_F_BLACKHOLE }, { "ssrc", MR_FLOW_F_REWRITE_SSRC },
-		{ "peer-dst", MR_FLOW_F_PEER_DST },
+		{ "peer-dst", MR_FLOW_F_PEER_DST }, { "rtcp-term", MR_FLOW_F_RTCP_TERM },
 	};
 	char buf[256], *save = NULL;
 
@@ -300,6 +304,7 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 	f->peer_flow_id = MR_FLOW_ID_NONE;
 	f->transcode.in_te_pt = f->transcode.out_te_pt = f->transcode.in_cn_pt = 0xff;
 	f->transcode.opus_complexity = 0xff;
+	f->transcode.rtcp_flow_id = MR_FLOW_ID_NONE;
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		const char *k = argv[i], *v;
@@ -379,6 +384,26 @@ static int parse_spec(int argc, char **argv, struct mr_flow_spec *f)
 		} else if (IS("ptime")) {
 			rc = parse_u32(v, &u) || u > 255 ? -EINVAL : 0;
 			f->transcode.out_ptime = (uint8_t)u;
+		} else if (IS("rtcp-flow")) {
+			rc = parse_u32(v, &f->transcode.rtcp_flow_id);
+		} else if (IS("pt")) {
+			char buf[256], *save = NULL;
+
+			snprintf(buf, sizeof(buf), "%s", v);
+			f->pass.n_map = 0;
+			for (char *t = strtok_r(buf, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+				unsigned pa, pb;
+
+				if (sscanf(t, "%u>%u", &pa, &pb) != 2 || pa > 255 || pb > 255 ||
+				    f->pass.n_map >= MR_PASS_MAP_MAX)
+					rc = -EINVAL;
+				else
+					f->pass.map[f->pass.n_map++] = (typeof(f->pass.map[0])){ (uint8_t)pa, (uint8_t)pb };
+			}
+		} else if (IS("dtmf")) {
+			rc = parse_u32(v, &u) || u > 255 ? -EINVAL : 0;
+			f->pass.te_pt = (uint8_t)u;
+			f->flags |= MR_FLOW_F_DTMF;
 		} else if (IS("cx")) {
 			rc = parse_u32(v, &u) || u > 10 ? -EINVAL : 0;
 			f->transcode.opus_complexity = (uint8_t)u;
@@ -430,6 +455,10 @@ static int print_flow(uint32_t id)
 	for (unsigned i = 0; i < MR_FLOW_DROP_MAX; i++)
 		if (shm.hdr->flow_drop_names[i][0])
 			printf(" drop-%s=%" PRIu64, shm.hdr->flow_drop_names[i], fs->drops[i]);
+	printf(" sr=%u lsr=0x%08x rb=%u rb_ssrc=0x%x r_fraction=%u r_lost=%d r_ext=%u r_jitter=%u rtt_us=%u",
+	       fs->rtcp.sr_count, fs->rtcp.lsr, fs->rtcp.rb_count, fs->rtcp.rb_ssrc,
+	       fs->rtcp.fraction_lost, fs->rtcp.cumulative_lost, fs->rtcp.ext_highest_seq,
+	       fs->rtcp.jitter, fs->rtcp.rtt_us);
 	printf("\n");
 	return 0;
 }

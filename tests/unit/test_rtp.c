@@ -430,6 +430,79 @@ START_TEST(jitter_a8)
 }
 END_TEST
 
+START_TEST(rb_fill_intervals)
+{
+	struct mr_rtp_source s;
+	struct mr_rtcp_interval iv = { 0 }, other = { 0 };
+	struct mr_rtcp_rb rb;
+
+	mr_rtp_source_init(&s, 0xabc, 500);
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), -EAGAIN);	/* on probation */
+	for (uint16_t seq = 500; seq < 600; seq++)
+		if (seq % 10 != 7)	/* 10 lost of the 100 sent */
+			mr_rtp_source_update(&s, seq);
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0x12345678, 0x20000, &rb), 0);
+	ck_assert_uint_eq(rb.ssrc, 0xabc);
+	/* Probation takes the first packet: expected 99 from 501 to 599, 10 lost. */
+	ck_assert_int_eq(rb.cumulative_lost, 10);
+	ck_assert_uint_eq(rb.fraction_lost, (10 * 256) / 99);
+	ck_assert_uint_eq(rb.ext_highest_seq, 599);
+	ck_assert_uint_eq(rb.lsr, 0x12345678);
+	ck_assert_uint_eq(rb.dlsr, 0x20000);
+	/* Next interval: 50 sent, 5 lost (every tenth), 1 of them at the interval's end. */
+	for (uint16_t seq = 600; seq < 650; seq++)
+		if (seq % 10 != 3)
+			mr_rtp_source_update(&s, seq);
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 7, &rb), 0);
+	ck_assert_uint_eq(rb.fraction_lost, (5 * 256) / 50);
+	ck_assert_int_eq(rb.cumulative_lost, 15);
+	ck_assert_uint_eq(rb.dlsr, 0);		/* no LSR, no DLSR */
+	/* Another reporter's interval is its own: it still sees the whole stream. */
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &other, 0, 0, &rb), 0);
+	ck_assert_uint_eq(rb.fraction_lost, (15 * 256) / 149);
+	/* Nothing new: no loss in an empty interval. */
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), 0);
+	ck_assert_uint_eq(rb.fraction_lost, 0);
+	/* Duplicates do not make loss negative in the fraction. */
+	for (uint16_t seq = 650; seq < 660; seq++)
+		mr_rtp_source_update(&s, seq);
+	mr_rtp_source_update(&s, 655);
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), 0);
+	ck_assert_uint_eq(rb.fraction_lost, 0);
+	/* A new SSRC: a new interval. */
+	mr_rtp_source_init(&s, 0xdef, 10);
+	for (uint16_t seq = 10; seq < 30; seq++)
+		if (seq != 20)
+			mr_rtp_source_update(&s, seq);
+	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), 0);
+	ck_assert_uint_eq(rb.ssrc, 0xdef);
+	ck_assert_int_eq(rb.cumulative_lost, 1);
+	ck_assert_uint_eq(rb.fraction_lost, 256 / 19);
+}
+END_TEST
+
+START_TEST(rtt_and_lsr)
+{
+	/* RFC 3550 6.4.1's example: A = 0xb710:8000 (46864.500 s), LSR = 0xb705:2000,
+	 * DLSR = 0x0005:4000 (5.250 s): the round trip is 0x0006:2000 (6.125 s). */
+	struct mr_rtcp_rb rb = { .lsr = 0xb7052000, .dlsr = 0x00054000 };
+	uint32_t rtt = 0;
+
+	ck_assert_int_eq(mr_rtcp_rtt(0xb7108000, &rb, &rtt), 0);
+	ck_assert_uint_eq(rtt, 0x00062000);
+	ck_assert_int_eq(mr_rtcp_rtt(0xb7052000, &rb, &rtt), -ERANGE);	/* A < LSR + DLSR */
+	rb.lsr = 0;
+	ck_assert_int_eq(mr_rtcp_rtt(0xb7108000, &rb, &rtt), -ENODATA);
+	/* Across the wrap of the middle 32 bits. */
+	rb.lsr = 0xfffff000;
+	rb.dlsr = 0x800;
+	ck_assert_int_eq(mr_rtcp_rtt(0x00000800, &rb, &rtt), 0);
+	ck_assert_uint_eq(rtt, 0x1000);
+	/* LSR is the middle of the SR's NTP timestamp. */
+	ck_assert_uint_eq(mr_rtcp_ntp_mid(0x0123456789abcdefull), 0x456789ab);
+}
+END_TEST
+
 static Suite *rtp_suite(void)
 {
 	Suite *s = suite_create("rtp");
@@ -449,6 +522,11 @@ static Suite *rtp_suite(void)
 	tc = tcase_create("rtcp_parse");
 	tcase_add_test(tc, rtcp_sr_rr_compound);
 	tcase_add_test(tc, rtcp_malformed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rtcp_report");
+	tcase_add_test(tc, rb_fill_intervals);
+	tcase_add_test(tc, rtt_and_lsr);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rtp_source");
