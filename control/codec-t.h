@@ -24,6 +24,7 @@ enum ctl_codec_op {
 #define CTL_CODEC_MAX_NAMES 16	/* per list; more is an error */
 #define CTL_CODEC_MAX_FMTS 32	/* formats of the offerer remembered until the answer */
 #define CTL_DTMF_KEEP 32	/* digits kept per call */
+#define CTL_CODEC_MAP_MAX 16	/* payload types remapped per stream */
 
 /* Codec options of one ng request; slices point into the datagram. */
 struct ctl_codec_opts {
@@ -61,12 +62,23 @@ struct ctl_xc {
 	bool always;
 	bool pending;		/* an offer waits for its answer */
 	/* Settled by the answer. */
+	bool settled;		/* an answer was taken: the fields below hold */
 	bool on[2];
 	uint8_t codec[2];
 	uint8_t pt[2];
 	uint8_t te_pt[2];
 	uint8_t cn_pt[2];
 	uint8_t ptime[2];
+	/*
+	 * Passed-through formats the answerer numbered differently: the
+	 * offerer is answered with its own numbers, and the dataplane remaps
+	 * (o_pt -> a_pt towards the answerer, a_pt -> o_pt back).
+	 */
+	uint8_t n_map;
+	struct {
+		uint8_t o_pt;
+		uint8_t a_pt;
+	} map[CTL_CODEC_MAP_MAX];
 };
 
 #endif

@@ -414,6 +414,15 @@ static void warn_names(struct ctl_req *r, const struct mr_sdp_media *m)
 	}
 }
 
+/* The telephone-event of formats f at clock, else dflt. */
+static uint8_t te_at_clock(const struct ctl_xc_fmt *f, unsigned n, uint32_t clock, uint8_t dflt)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (enc_eq(mr_str_cstr(f[k].name), "telephone-event") && f[k].clock == clock)
+			return f[k].pt;
+	return dflt;
+}
+
 int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, unsigned o,
 		    struct ctl_req *r, const char **why)
 {
@@ -427,6 +436,8 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 	uint8_t order[MR_SDP_MAX_FMT + 8];
 	unsigned n_out = 0, a = 1 - o, first_audio = MR_SDP_MAX_FMT;
 	uint8_t te_pt = MR_CODEC_PT_NONE;
+	uint32_t te_added[MR_CODEC_COUNT];
+	unsigned n_te_added = 0;
 	bool added[MR_CODEC_COUNT] = { false };
 
 	x->pending = false;
@@ -458,8 +469,8 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 		if (!keep_o)
 			continue;
 		if (enc_eq(mr_str_cstr(f[k].name), "telephone-event")) {
-			if (x->offer_te_pt == MR_CODEC_PT_NONE || f[k].clock == 8000)
-				x->offer_te_pt = f[k].pt;
+			if (x->offer_te_pt == MR_CODEC_PT_NONE)
+				x->offer_te_pt = f[k].pt;	/* at the codec's clock: below */
 		} else if (enc_eq(mr_str_cstr(f[k].name), "CN")) {
 			x->offer_cn_pt = f[k].pt;
 		} else if (first_audio == MR_SDP_MAX_FMT && f[k].codec) {
@@ -468,6 +479,10 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 		if (x->n_offered < CTL_CODEC_MAX_FMTS)
 			x->offered[x->n_offered++] = f[k];
 	}
+
+	/* Telephone-event at the clock of o's codec (RFC 4733 2.1), when o offered one. */
+	if (first_audio < MR_SDP_MAX_FMT)
+		x->offer_te_pt = te_at_clock(f, m->n_fmt, f[first_audio].clock, x->offer_te_pt);
 
 	/* The list written towards a: "offer" names first, in their order. */
 	for (unsigned j = 0; j < co->n[CTL_CODEC_OFFER]; j++) {
@@ -539,16 +554,21 @@ int ctl_codec_offer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i,
 			snprintf(p, sizeof(p), "maxplaybackrate=%u;sprop-maxcapturerate=%u", rate, rate);
 			edit_line(e, "fmtp", pt, p);
 		}
-		/* telephone-event at the added codec's clock, when o offered it. */
+		/*
+		 * telephone-event at the added codec's clock (RFC 4733 2.1; for Opus
+		 * 48000, RFC 7587 4.1), when o offered it: one per clock.
+		 */
 		for (unsigned q = 0; q < n_out; q++)
 			have_te |= enc_eq(mr_str_cstr(f[order[q]].name), "telephone-event") &&
 				   f[order[q]].clock == d->rtp_clock;
-		if (x->offer_te_pt != MR_CODEC_PT_NONE && !have_te && te_pt == MR_CODEC_PT_NONE &&
-		    d->rtp_clock != 8000) {
+		for (unsigned q = 0; q < n_te_added; q++)
+			have_te |= te_added[q] == d->rtp_clock;
+		if (x->offer_te_pt != MR_CODEC_PT_NONE && !have_te && n_te_added < MR_ARRAY_SIZE(te_added)) {
 			if (pt_free(used, &te_pt) < 0) {
 				*why = "no free dynamic payload type for telephone-event";
 				return -ENOSPC;
 			}
+			te_added[n_te_added++] = d->rtp_clock;
 			edit_fmt(e, te_pt);
 			edit_te(e, te_pt, d->rtp_clock);
 		}
@@ -584,6 +604,78 @@ static uint8_t ptime_ok(unsigned p)
 	return p == 10 || p == 20 || p == 30 || p == 40 || p == 60 ? (uint8_t)p : 0;
 }
 
+/*
+ * Passed-through formats the answerer numbered otherwise than the offerer:
+ * the answer to o is written with o's numbers (RFC 3264 6.1: the answer
+ * uses the offer's numbers), rtpmap and fmtp from the answer, and x->map
+ * tells the dataplane what to rewrite. Nothing changes when the numbers
+ * agree, or when o's numbers cannot be used (a format o did not offer would
+ * collide, or the lines do not fit).
+ */
+static void renumber(struct ctl_xc *x, const struct mr_sdp_media *m, const struct ctl_xc_fmt *f,
+		     const struct ctl_codec_opts *co, struct codec_edit *e)
+{
+	struct codec_edit r;
+	bool used[128] = { false };
+	unsigned n_map = 0, lines = 0;
+
+	memset(&r, 0, sizeof(r));
+	for (unsigned k = 0; k < m->n_fmt; k++) {
+		const struct ctl_xc_fmt *of = offered_find(x, &f[k]);
+		uint8_t pt = of ? of->pt : f[k].pt;
+
+		if (of == NULL && list_match(co, CTL_CODEC_ACCEPT, &f[k]) < 0)
+			continue;	/* not passed back to o */
+		if (of == NULL) {
+			/* Accepted as a's: its number must not be one of o's. */
+			for (unsigned j = 0; j < x->n_offered; j++)
+				if (x->offered[j].pt == pt)
+					return;
+		}
+		if (used[pt & 127])
+			return;
+		used[pt & 127] = true;
+		if (of && of->pt != f[k].pt) {
+			if (n_map >= CTL_CODEC_MAP_MAX)
+				return;
+			x->map[n_map].o_pt = of->pt;
+			x->map[n_map].a_pt = f[k].pt;
+			n_map++;
+		}
+		edit_fmt(&r, pt);
+		if (m->fmt[k].encoding.len) {
+			char enc[80];
+
+			if (m->fmt[k].channels > 1)
+				snprintf(enc, sizeof(enc), "%.*s/%u/%u", (int)m->fmt[k].encoding.len,
+					 m->fmt[k].encoding.p, m->fmt[k].clock_rate, m->fmt[k].channels);
+			else
+				snprintf(enc, sizeof(enc), "%.*s/%u", (int)m->fmt[k].encoding.len,
+					 m->fmt[k].encoding.p, m->fmt[k].clock_rate);
+			if (m->fmt[k].encoding.len > 48 || ++lines > EDIT_LINES)
+				return;
+			edit_line(&r, "rtpmap", pt, enc);
+		}
+		if (m->fmt[k].params.len) {
+			char prm[96];
+
+			if (m->fmt[k].params.len > sizeof(r.lines[0]) - 16 || ++lines > EDIT_LINES)
+				return;
+			snprintf(prm, sizeof(prm), "%.*s", (int)m->fmt[k].params.len, m->fmt[k].params.p);
+			edit_line(&r, "fmtp", pt, prm);
+		}
+	}
+	if (n_map == 0)
+		return;
+	x->n_map = (uint8_t)n_map;
+	r.set = true;
+	r.drop_maps = true;
+	r.ptime = e->ptime;
+	*e = r;
+	for (unsigned j = 0; j < e->n; j++)
+		e->strs[j] = mr_str_cstr(e->lines[j]);	/* into e's own lines, not r's */
+}
+
 int ctl_codec_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i, unsigned a,
 		     struct ctl_req *r, const char **why)
 {
@@ -600,6 +692,8 @@ int ctl_codec_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i
 	if (i >= MR_SDP_MAX_MEDIA || !x->pending || x->offerer != o)
 		return 0;
 	x->pending = false;
+	x->settled = false;
+	x->n_map = 0;
 	memset(x->on, 0, sizeof(x->on));
 	if (!m->is_rtp || m->port == 0)
 		return 0;
@@ -631,6 +725,9 @@ int ctl_codec_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i
 		if (fmt_is_audio(&x->offered[j]) && codec_ok(x->offered[j].codec))
 			ours = &x->offered[j];
 
+	/* Telephone-event at the clock of a's codec (RFC 4733 2.1). */
+	if (ans_audio < MR_SDP_MAX_FMT)
+		ans_te = te_at_clock(f, m->n_fmt, f[ans_audio].clock, ans_te);
 	p_a = ptime_ok(m->ptime) ? ptime_ok(m->ptime) : 20;
 	p_o = ptime_ok(x->offer_ptime) ? ptime_ok(x->offer_ptime) : 20;
 	x->te_pt[a] = ans_te;
@@ -655,6 +752,7 @@ int ctl_codec_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i
 			e->set = true;
 		else
 			e->fmts[0] = '\0';
+		renumber(x, m, f, co, e);
 		x->codec[a] = x->codec[o] = shared->codec;
 		x->pt[a] = x->pt[o] = shared->pt;
 		/* Repacketize a direction whose sender's packet time is not the one asked. */
@@ -702,6 +800,7 @@ int ctl_codec_answer(struct ctl_stream *st, const struct mr_sdp *sdp, unsigned i
 		e->ptime = x->want_ptime[o];
 		e->set = true;
 	}
+	x->settled = true;
 	return 0;
 }
 
@@ -717,16 +816,59 @@ static uint32_t ssrc_of(uint64_t call_hash, uint16_t port, unsigned s)
 	return (uint32_t)(z ^ (z >> 31));
 }
 
+/*
+ * A flow that is not transcoded: payload types remapped where the legs
+ * numbered a format differently (o sends its own numbers; a may send o's or
+ * its own, so a's are mapped only where they mean nothing else to o), and
+ * the telephone-event, as the flow sends it, whose digits are reported.
+ */
+static void pass_spec(const struct ctl_xc *x, unsigned s, struct mr_flow_spec *sp)
+{
+	struct mr_pass_spec *ps = &sp->pass;
+	unsigned o = x->offerer, d = 1 - s;
+
+	memset(ps, 0, sizeof(*ps));
+	for (unsigned j = 0; j < x->n_map && ps->n_map < MR_PASS_MAP_MAX; j++) {
+		bool clash = false;
+
+		if (s == o) {
+			ps->map[ps->n_map].in = x->map[j].o_pt;
+			ps->map[ps->n_map++].out = x->map[j].a_pt;
+			continue;
+		}
+		for (unsigned q = 0; q < x->n_offered; q++)
+			clash |= x->offered[q].pt == x->map[j].a_pt;
+		if (clash)
+			continue;
+		ps->map[ps->n_map].in = x->map[j].a_pt;
+		ps->map[ps->n_map++].out = x->map[j].o_pt;
+	}
+	if (x->te_pt[s] != MR_CODEC_PT_NONE && x->te_pt[d] != MR_CODEC_PT_NONE && x->te_pt[d] < 128) {
+		sp->flags |= MR_FLOW_F_DTMF;
+		ps->te_pt = x->te_pt[d];
+	}
+}
+
 void ctl_codec_spec(const struct ctl_stream *st, unsigned s, unsigned k, struct mr_flow_spec *sp)
 {
 	const struct ctl_xc *x = &st->xc;
 	struct mr_transcode_spec *t = &sp->transcode;
 	unsigned d = 1 - s;
 
-	if (k != 0 || !x->on[s] || !codec_ok(x->codec[s]) || !codec_ok(x->codec[d]))
+	if (!x->settled)
 		return;
+	/* RTCP from s when what s receives is transcoded: the relay reports to s itself. */
+	if (x->on[d] && (k == 1 || st->mux))
+		sp->flags |= MR_FLOW_F_RTCP_TERM;
+	if (k != 0)
+		return;
+	if (!x->on[s] || !codec_ok(x->codec[s]) || !codec_ok(x->codec[d])) {
+		pass_spec(x, s, sp);
+		return;
+	}
 	sp->flags |= MR_FLOW_F_TRANSCODE;
 	memset(t, 0, sizeof(*t));
+	t->rtcp_flow_id = st->mux ? MR_FLOW_ID_NONE : st->flow[d][1].id;
 	t->in_codec = x->codec[s];
 	t->out_codec = x->codec[d];
 	t->in_pt = x->pt[s];

@@ -16,7 +16,7 @@ struct dp_lcore;
 struct dp_flow_action;
 struct mr_flow_stats;
 
-/* One RTP packet whose payload type is a->te_pt (the worker checked it). */
+/* One RTP packet whose payload type (remapped) is a->te_pt: the worker checked it. */
 void dp_dtmf_pass(struct dp_lcore *lc, struct mr_flow_stats *fs, const struct dp_flow_action *a,
 		  const uint8_t *pl, uint16_t len);
 

@@ -38,7 +38,7 @@ struct dp_flow_action {
 	uint32_t ssrc_out;		/* network order */
 	uint32_t ts_delta;
 	uint16_t seq_delta;
-	uint8_t te_pt;			/* MR_FLOW_F_DTMF: telephone-event payload type arriving */
+	uint8_t te_pt;			/* MR_FLOW_F_DTMF: telephone-event payload type as sent */
 	uint8_t pad;
 	uint32_t clock_rate;
 	uint8_t expect_src[16];

@@ -397,8 +397,15 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(a->flags & MR_FLOW_F_DTMF) && a->te_pt == (pl[1] & 0x7f) && !mr_rtp_is_rtcp(pl, len))
-		dp_dtmf_pass(lc, fs, a, pl, len);
+	if (unlikely(a->flags & MR_FLOW_F_DTMF) && !mr_rtp_is_rtcp(pl, len)) {
+		uint8_t pt = pl[1] & 0x7f;
+
+		/* te_pt is the telephone-event as the flow sends it (remapped). */
+		if (a->pt_map != 0)
+			pt = lc->pt_maps[(size_t)(a->pt_map - 1) * DP_PT_MAP_SIZE + pt];
+		if (pt == a->te_pt)
+			dp_dtmf_pass(lc, fs, a, pl, len);
+	}
 
 	if (unlikely((a->flags & MR_FLOW_F_BLACKHOLE) || !a->has_dst)) {
 		fs->drops[MR_FLOW_DROP_BLACKHOLE]++;

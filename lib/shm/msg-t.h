@@ -125,7 +125,7 @@ struct mr_transcode_spec {
  */
 #define MR_PASS_MAP_MAX 20
 struct mr_pass_spec {
-	uint8_t te_pt;		/* telephone-event arriving on this flow (MR_FLOW_F_DTMF) */
+	uint8_t te_pt;		/* telephone-event as this flow sends it, after remapping (MR_FLOW_F_DTMF) */
 	uint8_t n_map;		/* entries of map[] in use, 0 = no remapping */
 	uint16_t pad;
 	struct {

@@ -78,7 +78,7 @@ expected += [v.out_frame(PA_MAC, A4, PA4, 30006, 5006, p, None, 0) for p in stre
 dp = Dataplane(sys.argv[1], sys.argv[2], 'pass', v.INI, workdir=work,
                args=['--test-start-on-barrier', '--test-burst', '1'])
 rc, out = dp.ctl(['hello',
-                  f'add id=1 local={A4}:30000 src={A4}:30002 dst={PA4}:5002 pt=111>96,101>97,8>8 dtmf=101',
+                  f'add id=1 local={A4}:30000 src={A4}:30002 dst={PA4}:5002 pt=111>96,101>97,8>8 dtmf=97',
                   f'add id=2 local={A4}:30004 src={A4}:30006 dst={PA4}:5006',
                   f'add id=3 local={A4}:30008 src={A4}:30010 dst={PA4}:5010 pt=200>96',
                   f'add id=4 local={A4}:30012 src={A4}:30014 dst={PA4}:5014 dtmf=128',

@@ -22,7 +22,7 @@
  *   CODEC pcmu, pcma, g722, opus; te/cn PT '-' = not negotiated; rtcp-flow: where the
  *   remote's SR arrives, default the peer flow)
  *   [pt=IN>OUT[,IN>OUT...]] [dtmf=PT]  (not transcoded: payload types remapped, digits of
- *   telephone-event PT reported)
+ *   telephone-event PT, as sent, reported)
  *   flags also: rtcp-term (RTCP consumed into the stats)
  * Exit: 0 all acks 0 (or -k), 1 some ack failed, 2 usage, 3 attach/timeout.
  */

@@ -438,6 +438,144 @@ START_TEST(dtmf_reported)
 }
 END_TEST
 
+/* A WebRTC-like caller: Opus 111, telephone-event at 48000 (110) and at 8000 (126). */
+static const char sdp_webrtc[] =
+	"v=0\r\n"
+	"o=carol 1 1 IN IP4 192.0.2.30\r\n"
+	"s=-\r\n"
+	"c=IN IP4 192.0.2.30\r\n"
+	"t=0 0\r\n"
+	"m=audio 40000 RTP/AVP 111 126 110\r\n"
+	"a=rtpmap:111 opus/48000/2\r\n"
+	"a=fmtp:111 minptime=10;useinbandfec=1\r\n"
+	"a=rtpmap:126 telephone-event/8000\r\n"
+	"a=rtpmap:110 telephone-event/48000\r\n"
+	"a=fmtp:110 0-15\r\n"
+	"a=sendrecv\r\n";
+
+/* Opus 111 / telephone-event 110 against the callee's 96 / 97: passed through, renumbered. */
+START_TEST(pt_remap_passthrough)
+{
+	const struct mr_flow_spec *fo, *fa;
+	char exp[2048];
+
+	sig("offer", "m-1", "ft1", NULL, sdp_webrtc, NULL);
+	ck_result("ok");
+	sig("answer", "m-1", "ft1", "tt1", sdp_opus, NULL);
+	ck_result("ok");
+	/* The caller is answered with its own numbers, the callee's rtpmap and fmtp. */
+	snprintf(exp, sizeof(exp),
+		 "v=0\r\n"
+		 "o=bob 2808844564 2808844564 IN IP4 198.51.100.20\r\n"
+		 "s=-\r\n"
+		 "c=IN IP4 203.0.113.1\r\n"
+		 "t=0 0\r\n"
+		 "m=audio %u RTP/AVP 111 110\r\n"
+		 "a=rtpmap:111 opus/48000/2\r\n"
+		 "a=fmtp:111 maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n"
+		 "a=rtpmap:110 telephone-event/48000\r\n"
+		 "a=fmtp:110 0-15\r\n"
+		 "a=sendrecv\r\n", lport("m-1", 0));
+	ck_sdp(exp);
+	fo = flow_from("m-1", 0);
+	fa = flow_from("m-1", 1);
+	ck_assert(!(fo->flags & (MR_FLOW_F_TRANSCODE | MR_FLOW_F_RTCP_TERM)));
+	/* Caller to callee: 111 -> 96, 110 -> 97; digits of 97 (as sent) reported. */
+	ck_assert_uint_eq(fo->pass.n_map, 2);
+	ck_assert_uint_eq(fo->pass.map[0].in, 111);
+	ck_assert_uint_eq(fo->pass.map[0].out, 96);
+	ck_assert_uint_eq(fo->pass.map[1].in, 110);
+	ck_assert_uint_eq(fo->pass.map[1].out, 97);
+	ck_assert(fo->flags & MR_FLOW_F_DTMF);
+	ck_assert_uint_eq(fo->pass.te_pt, 97);
+	/* Back: the callee's own numbers mapped to the caller's, 110 reported. */
+	ck_assert_uint_eq(fa->pass.n_map, 2);
+	ck_assert_uint_eq(fa->pass.map[0].in, 96);
+	ck_assert_uint_eq(fa->pass.map[0].out, 111);
+	ck_assert_uint_eq(fa->pass.map[1].in, 97);
+	ck_assert_uint_eq(fa->pass.map[1].out, 110);
+	ck_assert(fa->flags & MR_FLOW_F_DTMF);
+	ck_assert_uint_eq(fa->pass.te_pt, 110);
+	/* RTCP is not remapped (and not terminated). */
+	ck_assert_uint_eq(fdp_flow_at((uint16_t)(lport("m-1", 0) + 1))->pass.n_map, 0);
+	ck_assert(!(fdp_flow_at((uint16_t)(lport("m-1", 0) + 1))->flags & MR_FLOW_F_RTCP_TERM));
+
+	/* Same numbers on both legs: nothing to remap, the SDP as it was, digits still reported. */
+	sig("offer", "m-2", "ft1", NULL, sdp_a, NULL);
+	ck_result("ok");
+	sig("answer", "m-2", "ft1", "tt1", sdp_b, NULL);
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), "m=audio ") && strstr(rget("sdp"), " RTP/AVP 0 101\r\n"));
+	ck_assert_uint_eq(flow_from("m-2", 0)->pass.n_map, 0);
+	ck_assert_uint_eq(flow_from("m-2", 0)->pass.te_pt, 101);
+	ck_assert(flow_from("m-2", 1)->flags & MR_FLOW_F_DTMF);
+
+	/* A callee that numbers Opus 110, the caller's telephone-event: its 110 is never mapped back. */
+	{
+		char b[1024];
+
+		sig("offer", "m-3", "ft1", NULL, sdp_webrtc, NULL);
+		ck_result("ok");
+		snprintf(b, sizeof(b),
+			 "v=0\r\no=bob 1 1 IN IP4 198.51.100.20\r\ns=-\r\nc=IN IP4 198.51.100.20\r\n"
+			 "t=0 0\r\nm=audio 3456 RTP/AVP 110 111\r\na=rtpmap:110 opus/48000/2\r\n"
+			 "a=rtpmap:111 telephone-event/48000\r\n");
+		sig("answer", "m-3", "ft1", "tt1", b, NULL);
+		ck_result("ok");
+		ck_assert(strstr(rget("sdp"), " RTP/AVP 111 110\r\n"));
+		ck_assert_uint_eq(flow_from("m-3", 0)->pass.n_map, 2);	/* the caller's own, swapped */
+		ck_assert_uint_eq(flow_from("m-3", 1)->pass.n_map, 0);	/* both clash with the caller's */
+	}
+}
+END_TEST
+
+/* telephone-event beside Opus is at 48000 (RFC 7587, RFC 4733 2.1) in offer, answer and flows. */
+START_TEST(te_at_opus_clock)
+{
+	const struct mr_flow_spec *fo, *fa;
+
+	/* The caller offers telephone-event at both clocks: its Opus goes with the 48000 one. */
+	sig("offer", "e-1", "ft1", NULL, sdp_webrtc, "5:codecd9:transcodel4:PCMUee");
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 111 126 110 0\r\n"));
+	sig("answer", "e-1", "ft1", "tt1", sdp_b, NULL);
+	ck_result("ok");
+	ck_assert(strstr(rget("sdp"), " RTP/AVP 111 110\r\n"));
+	ck_assert(strstr(rget("sdp"), "a=rtpmap:110 telephone-event/48000\r\n"));
+	ck_assert(strstr(rget("sdp"), "telephone-event/8000") == NULL);
+	fo = flow_from("e-1", 0);
+	fa = flow_from("e-1", 1);
+	ck_assert(fo->flags & MR_FLOW_F_TRANSCODE);
+	ck_assert_uint_eq(fo->transcode.in_codec, MR_CODEC_OPUS);
+	ck_assert_uint_eq(fo->transcode.in_te_pt, 110);
+	ck_assert_uint_eq(fo->transcode.out_te_pt, 101);
+	ck_assert_uint_eq(fa->transcode.in_te_pt, 101);
+	ck_assert_uint_eq(fa->transcode.out_te_pt, 110);
+	/* Each leg's RTCP is the relay's business: consumed, and the SR of each direction
+	 * takes LSR from the RTCP flow of the party it sends to. */
+	ck_assert(fdp_flow_at((uint16_t)(lport("e-1", 0) + 1))->flags & MR_FLOW_F_RTCP_TERM);
+	ck_assert(fdp_flow_at((uint16_t)(lport("e-1", 1) + 1))->flags & MR_FLOW_F_RTCP_TERM);
+	ck_assert_uint_eq(fo->transcode.rtcp_flow_id,
+			  fdp_flow_at((uint16_t)(lport("e-1", 1) + 1))->flow_id);
+	ck_assert_uint_eq(fa->transcode.rtcp_flow_id,
+			  fdp_flow_at((uint16_t)(lport("e-1", 0) + 1))->flow_id);
+
+	/* Only telephone-event/48000 offered: PCMU added towards the callee gets one at 8000. */
+	{
+		char a[1024];
+
+		snprintf(a, sizeof(a),
+			 "v=0\r\no=carol 1 1 IN IP4 192.0.2.30\r\ns=-\r\nc=IN IP4 192.0.2.30\r\n"
+			 "t=0 0\r\nm=audio 40000 RTP/AVP 111 110\r\na=rtpmap:111 opus/48000/2\r\n"
+			 "a=rtpmap:110 telephone-event/48000\r\n");
+		sig("offer", "e-2", "ft1", NULL, a, "5:codecd9:transcodel4:PCMUee");
+		ck_result("ok");
+		ck_assert_msg(strstr(rget("sdp"), " RTP/AVP 111 110 0 96\r\n") &&
+			      strstr(rget("sdp"), "a=rtpmap:96 telephone-event/8000\r\n"), "%s", rget("sdp"));
+	}
+}
+END_TEST
+
 static Suite *codecneg_suite(void)
 {
 	Suite *s = suite_create("codecneg");
@@ -454,6 +592,8 @@ static Suite *codecneg_suite(void)
 	tcase_add_test(tc, bad_inputs);
 	tcase_add_test(tc, accept_passes_through);
 	tcase_add_test(tc, dtmf_reported);
+	tcase_add_test(tc, pt_remap_passthrough);
+	tcase_add_test(tc, te_at_opus_clock);
 	suite_add_tcase(s, tc);
 	return s;
 }
