@@ -443,9 +443,9 @@ START_TEST(rb_fill_intervals)
 			mr_rtp_source_update(&s, seq);
 	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0x12345678, 0x20000, &rb), 0);
 	ck_assert_uint_eq(rb.ssrc, 0xabc);
-	/* Probation takes the first packet: expected 99 from 501 to 599, 10 lost. */
+	/* Expected 100 from 500 to 599 (the probation run counts), 10 lost. */
 	ck_assert_int_eq(rb.cumulative_lost, 10);
-	ck_assert_uint_eq(rb.fraction_lost, (10 * 256) / 99);
+	ck_assert_uint_eq(rb.fraction_lost, (10 * 256) / 100);
 	ck_assert_uint_eq(rb.ext_highest_seq, 599);
 	ck_assert_uint_eq(rb.lsr, 0x12345678);
 	ck_assert_uint_eq(rb.dlsr, 0x20000);
@@ -459,7 +459,7 @@ START_TEST(rb_fill_intervals)
 	ck_assert_uint_eq(rb.dlsr, 0);		/* no LSR, no DLSR */
 	/* Another reporter's interval is its own: it still sees the whole stream. */
 	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &other, 0, 0, &rb), 0);
-	ck_assert_uint_eq(rb.fraction_lost, (15 * 256) / 149);
+	ck_assert_uint_eq(rb.fraction_lost, (15 * 256) / 150);
 	/* Nothing new: no loss in an empty interval. */
 	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), 0);
 	ck_assert_uint_eq(rb.fraction_lost, 0);
@@ -477,7 +477,7 @@ START_TEST(rb_fill_intervals)
 	ck_assert_int_eq(mr_rtcp_rb_fill(&s, &iv, 0, 0, &rb), 0);
 	ck_assert_uint_eq(rb.ssrc, 0xdef);
 	ck_assert_int_eq(rb.cumulative_lost, 1);
-	ck_assert_uint_eq(rb.fraction_lost, 256 / 19);
+	ck_assert_uint_eq(rb.fraction_lost, 256 / 20);
 }
 END_TEST
 
