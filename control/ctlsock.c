@@ -230,6 +230,33 @@ static const char *dir_name(uint8_t d)
 }
 
 /*
+ * What the remote said in its RTCP where the relay consumes it (a leg that
+ * receives transcoded media): its report on what the relay sends, and the
+ * round trip. NULL when nothing came.
+ */
+static json_t *remote_report(const struct mr_flow_stats *fs, uint32_t clock_rate)
+{
+	struct mr_rtcp_remote r;
+	json_t *o;
+
+	memcpy(&r, &fs->rtcp, sizeof(r));	/* a racy copy is fine for a report */
+	if (r.sr_count == 0 && r.rb_count == 0)
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, "sr_received", json_integer(r.sr_count));
+	json_object_set_new(o, "rb_received", json_integer(r.rb_count));
+	if (r.rb_count) {
+		json_object_set_new(o, "fraction_lost_pct", json_real(r.fraction_lost * 100.0 / 256));
+		json_object_set_new(o, "lost", json_integer(r.cumulative_lost));
+		json_object_set_new(o, "highest_seq", json_integer(r.ext_highest_seq));
+		json_object_set_new(o, "jitter_ms", json_real((double)r.jitter * 1000.0 /
+							      (clock_rate ? clock_rate : 8000)));
+	}
+	json_object_set_new(o, "rtt_ms", r.rtt_us ? json_real(r.rtt_us / 1000.0) : json_null());
+	return o;
+}
+
+/*
  * Live counters of one flow from the stats table. Returns NULL when the
  * flow is not installed or there is no dataplane.
  */
@@ -281,6 +308,12 @@ static json_t *flow_counters(struct ctl *c, const struct ctl_flowref *fr, uint32
 	json_object_set_new(o, "last_seen_ms", json_integer((json_int_t)(last / 1000000)));
 	json_object_set_new(o, "idle_ms", last && now_ns > last ?
 			    json_integer((json_int_t)((now_ns - last) / 1000000)) : json_null());
+	{
+		json_t *rr = remote_report(fs, clock_rate);
+
+		if (rr)
+			json_object_set_new(o, "remote_report", rr);
+	}
 	if (rtp) {
 		json_object_set_new(o, "rtp_received", json_integer(src.received));
 		json_object_set_new(o, "lost", json_integer(lost));
@@ -397,6 +430,16 @@ json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool deta
 				}
 			}
 			json_object_set_new(d, "stats", cnt ? cnt : json_null());
+			/* The RTCP of party s, where the relay consumed it (the RTCP flow, or this one). */
+			if (!st->mux && (cnt = flow_counters(c, &st->flow[s][1], st->clock_rate, false))) {
+				json_t *rr = json_object_get(cnt, "remote_report");
+
+				if (rr)
+					json_object_set(d, "remote_report", rr);
+				json_decref(cnt);
+			} else if (cnt && json_object_get(cnt, "remote_report")) {
+				json_object_set(d, "remote_report", json_object_get(cnt, "remote_report"));
+			}
 			json_array_append_new(dirs, d);
 		}
 		json_object_set_new(so, "directions", dirs);

@@ -189,6 +189,20 @@ static void show_call(json_t *r)
 		}
 		cli_table_print(t, "    ");
 		cli_table_free(t);
+		json_array_foreach(dirs, k, d) {
+			json_t *rr = json_object_get(d, "remote_report");
+			char l[16], j[16], rt[16];
+
+			if (rr == NULL)
+				continue;
+			printf("    RTCP from %c: %" PRIu64 " SR, what it receives from us: loss %s%%, "
+			       "lost %" JSON_INTEGER_FORMAT ", jitter %s, round trip %s\n",
+			       k ? 'B' : 'A', cli_ju(rr, "sr_received"),
+			       fmt_f(cli_jf(rr, "fraction_lost_pct"), 2, "", l, sizeof(l)),
+			       json_integer_value(json_object_get(rr, "lost")),
+			       fmt_f(cli_jf(rr, "jitter_ms"), 1, " ms", j, sizeof(j)),
+			       fmt_f(cli_jf(rr, "rtt_ms"), 1, " ms", rt, sizeof(rt)));
+		}
 		printf("    flows:\n");
 		flows_table(json_object_get(st, "flows"), "      ");
 	}
@@ -334,6 +348,17 @@ static void show_flow(json_t *r)
 		       fmt_f(cli_jf(s, "loss_pct"), 2, "", b1, sizeof(b1)));
 		printf("  jitter           %s ms\n", fmt_f(cli_jf(s, "jitter_ms"), 2, "", b2, sizeof(b2)));
 		printf("  MOS estimate     %s\n", fmt_f(cli_jf(s, "mos"), 2, "", b3, sizeof(b3)));
+	}
+	if ((v = json_object_get(s, "remote_report")) != NULL) {
+		char b2[32], b3[32];
+
+		printf("  remote RTCP      %" PRIu64 " SR, %" PRIu64 " report blocks\n",
+		       cli_ju(v, "sr_received"), cli_ju(v, "rb_received"));
+		printf("    its loss       %s%% (lost %" JSON_INTEGER_FORMAT "), jitter %s\n",
+		       fmt_f(cli_jf(v, "fraction_lost_pct"), 2, "", b1, sizeof(b1)),
+		       json_integer_value(json_object_get(v, "lost")),
+		       fmt_f(cli_jf(v, "jitter_ms"), 2, " ms", b2, sizeof(b2)));
+		printf("    round trip     %s\n", fmt_f(cli_jf(v, "rtt_ms"), 2, " ms", b3, sizeof(b3)));
 	}
 	if (json_is_null(json_object_get(s, "idle_ms")))
 		printf("  last packet      never\n");
