@@ -6,7 +6,8 @@ dataplane's port is a net_tap whose kernel side holds the caller's and the
 callee's addresses. The caller offers PCMU + telephone-event with
 codec transcode=opus; the callee answers Opus only. PCMU RTP sent by the
 caller must reach the callee as Opus (its payload type, its own SSRC, Opus
-sized payloads); an RFC 4733 digit must reach the callee on its
+sized payloads); the callee's RTCP is consumed, its report shown by the
+mrelayctl socket; an RFC 4733 digit must reach the callee on its
 telephone-event payload type and show in `query`. TAP on stdout.
 
   test_transcode.py MRELAY-DATAPLANE MRELAY-CONTROL
@@ -226,6 +227,33 @@ def main():
         toc_ok = all(opus_20ms(g[12]) for g in audio)
         ok(audio and toc_ok, 'every Opus TOC names a 20 ms frame (the caller\'s ptime)',
            str([hex(g[12]) for g in audio[:10]]))
+
+        # The callee's RTCP (no rtcp-mux: the next port up) reports on the relay's
+        # Opus stream: the relay consumes it and keeps the figures; nothing of
+        # it reaches the caller.
+        ra = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        ra.bind((A_IP, 40001))
+        rr = (struct.pack('!BBHI', 0x81, 201, 7, 0x55667788) +
+              struct.pack('!IIIIII', next(iter(ssrcs)) if ssrcs else 0, 0x20000003, 1000, 480, 0, 0))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rb:
+            rb.bind((B_IP, 50001))
+            rb.sendto(rr, (RELAY_IP, port_b + 1))
+        stats, fwd = {}, []
+        for _ in range(30):
+            call = ctl_sock(os.path.join(work, 'ctl.sock'), {'cmd': 'call', 'id': 'xc1'}).get('call') or {}
+            dirs = [d for st in call.get('streams', []) for d in st.get('directions', [])]
+            stats = next((d.get('remote_report') for d in dirs if d.get('from_tag') == 'tt'), None) or {}
+            if stats:
+                break
+            time.sleep(0.1)
+        while select.select([ra], [], [], 0.2)[0]:
+            fwd.append(ra.recv(2048))
+        ra.close()
+        ok(stats.get('rb_received') == 1 and stats.get('lost') == 3 and
+           abs(stats.get('fraction_lost_pct', 0) - 12.5) < 0.01 and stats.get('rtt_ms') is None,
+           "the callee's RTCP consumed by the relay: its report on the Opus stream in mrelayctl call",
+           str(stats) + logs())
+        ok(rr not in fwd, 'the callee\'s RTCP is not forwarded to the caller', str(fwd))
 
         got = []
         for p in dtmf_packets(2000, 160 * 100, 5):
