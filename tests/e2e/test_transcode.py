@@ -8,7 +8,9 @@ codec transcode=opus; the callee answers Opus only. PCMU RTP sent by the
 caller must reach the callee as Opus (its payload type, its own SSRC, Opus
 sized payloads); the callee's RTCP is consumed, its report shown by the
 mrelayctl socket; an RFC 4733 digit must reach the callee on its
-telephone-event payload type and show in `query`. TAP on stdout.
+telephone-event payload type and show in `query`. Then a call that is not
+transcoded, the parties numbering telephone-event differently: remapped on
+the wire, each digit reported once. TAP on stdout.
 
   test_transcode.py MRELAY-DATAPLANE MRELAY-CONTROL
 """
@@ -288,6 +290,46 @@ def main():
 
         r = ng({'command': 'delete', 'call-id': 'xc1', 'from-tag': 'ft'})
         ok(r.get('result') == 'ok', 'delete', r)
+
+        # A call that is not transcoded: PCMU both ways, telephone-event 101 for
+        # the caller and 96 for the callee. The caller is answered with its own
+        # 101; its events reach the callee as 96, each digit reported once.
+        sdp_b2 = ('v=0\r\no=bob 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n'
+                  'm=audio 50000 RTP/AVP 0 96\r\na=rtpmap:0 PCMU/8000\r\n'
+                  'a=rtpmap:96 telephone-event/8000\r\na=fmtp:96 0-15\r\na=sendrecv\r\n').format(ip=B_IP)
+        r = ng({'command': 'offer', 'call-id': 'pt1', 'from-tag': 'ft', 'sdp': SDP_A})
+        port_b = m_port(sval(r.get('sdp', b'')))
+        r = ng({'command': 'answer', 'call-id': 'pt1', 'from-tag': 'ft', 'to-tag': 'tt', 'sdp': sdp_b2})
+        sdp = sval(r.get('sdp', b''))
+        ok(r.get('result') == 'ok' and ' RTP/AVP 0 101\r\n' in sdp and
+           'a=rtpmap:101 telephone-event/8000\r\n' in sdp and 'a=rtpmap:96' not in sdp,
+           'passed through: the caller is answered with its own telephone-event 101', str(r))
+        port_a = m_port(sdp)
+        got = []
+        for p in pcmu_packets(3) + dtmf_packets(4000, 160 * 200, 7) + dtmf_packets(4010, 160 * 210, 8):
+            sa.sendto(p, (RELAY_IP, port_a))
+            time.sleep(0.02)
+        end = time.time() + 1.0
+        while time.time() < end and select.select([sb], [], [], 0.1)[0]:
+            got.append(sb.recv(2048))
+        sent = pcmu_packets(3) + dtmf_packets(4000, 160 * 200, 7) + dtmf_packets(4010, 160 * 210, 8)
+        want = [p[:1] + bytes([(p[1] & 0x80) | (96 if p[1] & 0x7f == 101 else p[1] & 0x7f)]) + p[2:]
+                for p in sent]
+        ok(got == want, 'the callee gets every packet as sent but telephone-event 101 as 96 '
+           '(marker kept)', str([g[:2].hex() for g in got[:14]]))
+        digits = ''
+        for _ in range(20):
+            r = ng({'command': 'query', 'call-id': 'pt1'})
+            digits = sval((r.get('dtmf') or {}).get('digits', b''))
+            if len(digits) >= 2:
+                break
+            time.sleep(0.1)
+        ok(digits == '78', 'query shows each digit of the passed-through call once', str(r) + logs())
+        call = ctl_sock(os.path.join(work, 'ctl.sock'), {'cmd': 'call', 'id': 'pt1'}).get('call') or {}
+        ok(call.get('dtmf') == '78' and call.get('dtmf_count') == 2,
+           'the mrelayctl socket shows them', str(call)[:2000])
+        r = ng({'command': 'delete', 'call-id': 'pt1', 'from-tag': 'ft'})
+        ok(r.get('result') == 'ok', 'delete (passed-through call)', r)
         ok(dp.poll() is None, 'the dataplane is still running', logs())
     finally:
         for s in (sa, sb):
