@@ -4,8 +4,11 @@
 Opus out with the flow's own SSRC, sequence and 48 kHz timestamps; an RFC 4733
 digit (sip-tester's dtmf_2833_5.pcap, audio paused meanwhile) remapped to the Opus leg's payload type
 and reported to control once; PCMA 20 ms to PCMU 30 ms, repacketized, against
-the source with a signal-to-noise threshold; RTCP on a transcoded flow
-consumed and counted.
+the source with a signal-to-noise threshold; the remote's RTCP on a
+transcoded leg parsed into the flow's stats and consumed (on the RTP port and
+on an RTCP flow with rtcp-term); the relay's SR carries the fraction and
+number lost of an injected loss, and LSR/DLSR from the remote's SR; the
+remote's report block and round-trip time are kept.
 
 argv[3] 'media': the same checks with a worker and a media lcore
 ([dataplane] media-lcores = 1, lcores 0@0,1@1,2@1: worker and media lcore
@@ -188,8 +191,13 @@ ts = ev_ts + ev_dur
 for i in range(10):
     frames.append(frame(5000, 30000, rtp(seq, ts, 0xa1, 0, [ulaw(s) for s in tone(160, 160 * i)])))
     seq, ts = seq + 1, ts + 160
-# RTCP on the transcoded flow: the relay makes its own.
+# RTCP on the transcoded flow: consumed into its stats, the relay makes its own.
 frames.append(frame(5000, 30000, v.rtcp_sr(0xa1)))
+# RTCP on the leg's RTCP port (flow 4, rtcp-term): a receiver report, then a
+# compound whose length overruns the datagram.
+frames.append(frame(5001, 30001, struct.pack('!BBHI', 0x81, 201, 7, 0xa1) +
+                    struct.pack('!IIIIII', SSRC_OUT, 0x20000003, 1000, 12, 0, 0)))
+frames.append(frame(5001, 30001, struct.pack('!BBHI', 0x81, 201, 7, 0xa1) + bytes(8)))
 # Flow 2: PCMA 20 ms -> PCMU 30 ms.
 for i in range(30):
     frames.append(frame(5004, 30004, rtp(7 + i, 160 * i, 0xb2, 8,
@@ -204,13 +212,14 @@ rc, out = dp.ctl(['hello',
                   f'add id=2 local={A4}:30004 src={A4}:30006 dst={PA4}:5006 ssrc={SSRC_OUT + 1} '
                   'xc=pcma:8>pcmu:0 ptime=30',
                   f'add id=3 local={A4}:30008 src={A4}:30010 dst={PA4}:5010 xc=pcmu:0>opus:111 ptime=25',
+                  f'add id=4 local={A4}:30001 src={A4}:30003 dst={PA4}:5003 flags=rtcp,rtcp-term',
                   'barrier'], keep_going=True)
 a = acks(out)
-t.ok([r for (c, f, r) in a if c == 'add'] == [0, 0, -22], 'transcoded flows acked; a bad spec refused with -EINVAL', out)
+t.ok([r for (c, f, r) in a if c == 'add'] == [0, 0, -22, 0], 'transcoded flows acked; a bad spec refused with -EINVAL', out)
 seen = out
 n_xc_in = 60 + len(events) + 1 + 30     # flow 1 audio, events, RTCP; flow 2
 seen += media_taken(dp, n_xc_in)
-rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops', 'workers'])
+rc, out = dp.ctl(['quiesce 700', 'events 300', 'drops', 'workers', 'flow 1', 'flow 4'])
 seen += out
 t.ok(rc == 0, 'traffic consumed', out + dp.output())
 if MEDIA and 'event dtmf' not in seen:
@@ -288,32 +297,64 @@ snr = snr_db(ref, pcm)
 t.ok(snr >= 30.0, f'PCMU out against the PCMA source: SNR {snr:.1f} dB >= 30 dB')
 
 d = drops(out)
-t.ok(d.get('transcode-rtcp') == 1, 'RTCP on the transcoded flow consumed and counted', d)
+
+
+def flow_stats(out, fid):
+    m = re.search(rf'^flow {fid} .*$', out, re.M)
+    return dict(kv.split('=', 1) for kv in m.group(0).split()[2:] if '=' in kv) if m else {}
+
+
+f1s, f4s = flow_stats(out, 1), flow_stats(out, 4)
+t.ok(f1s.get('sr') == '1' and f1s.get('lsr') == '0x00001000',
+     "the remote's SR on the transcoded flow consumed into its stats (LSR = the NTP's middle 32 bits)", f1s)
+t.ok(f4s.get('rb') == '1' and f4s.get('sr') == '0' and f4s.get('rb_ssrc') == f'0x{SSRC_OUT:x}' and
+     f4s.get('r_fraction') == '32' and f4s.get('r_lost') == '3' and f4s.get('r_ext') == '1000' and
+     f4s.get('r_jitter') == '12' and f4s.get('rtt_us') == '0',
+     "the remote's RR on the RTCP flow (rtcp-term): its report block kept, no LSR so no round trip", f4s)
+t.ok(not [h for (d_, h, _) in got if d_ == 5003], 'nothing forwarded from the RTCP flow')
+t.ok(d.get('transcode-rtcp') == 1, 'only the malformed RTCP compound dropped and counted', d)
 t.ok(d.get('transcode-input', 0) == 0 and d.get('no-mbuf', 0) == 0 and
      d.get('media-ring-full', 0) == 0 and d.get('media-no-flow', 0) == 0, 'nothing else dropped', d)
 
 # The relay's own RTCP for a transcoded leg, every 5 s: input paced at 60 ms a
 # frame for about 6 s. Flow 11 (A->B, PCMU->Opus, rtcp-mux) and its peer
-# flow 12 (B->A): the SR to B carries a report block on what B sends.
+# flow 12 (B->A, relayed as it is, B's RTCP consumed: rtcp-term): the SR to B
+# carries a report block on what B sends.
 work2 = tempfile.mkdtemp(prefix='mr-xc-rtcp-')
 frames = [v.arp_reply(PA_MAC, PA4, A4)]
+LOST = {903, 905, 907, 909}     # B's packets that never arrive
+B_NTP = (0xdeadbeef, 0x12345678)
+
+
+def ntp_now():
+    t_ = time.time() + 2208988800
+    return int(t_) & 0xffffffff, int((t_ % 1) * (1 << 32)) & 0xffffffff
+
+
 for i in range(70):
     frames.append(frame(5000, 30020, rtp(300 + i, 160 * i, 0xa1, 0,
                                          [ulaw(s) for s in tone(160, 160 * i)])))
-    if i % 2 == 0:
+    if i % 2 == 0 and 900 + i // 2 not in LOST:
         frames.append(frame(5022, 30022, rtp(900 + i // 2, 160 * i, 0xb2, 0,
                                              [ulaw(s) for s in tone(160, 160 * i)])))
+    if i == 12:
+        # B's SR: a report block on what the relay sends B, its LSR an NTP time of
+        # now (so that the relay's round trip from it is positive), no DLSR.
+        sec, frac = ntp_now()
+        lsr = ((sec & 0xffff) << 16) | (frac >> 16)
+        frames.append(frame(5022, 30022, struct.pack('!BBHIIIIII', 0x81, 200, 12, 0xb2, *B_NTP,
+                                                     160 * i, 6, 960) +
+                            struct.pack('!IIIIII', SSRC_OUT, 0x40000007, 1234, 33, lsr, 0)))
 v.write_pcap(os.path.join(work2, 'in.pcap'), frames)
 dp = Dataplane(sys.argv[1], sys.argv[2], 'xcrm' if MEDIA else 'xcr', ini, workdir=work2, lcores=LCORES,
                args=['--test-start-on-barrier', '--test-burst', '1', '--test-rx-pace-us', '60000'])
 rc, out = dp.ctl(['hello',
                   f'add id=11 local={A4}:30020 src={A4}:30022 dst={PA4}:5022 ssrc={SSRC_OUT} '
                   'xc=pcmu:0>opus:111 peer=12 flags=mux',
-                  f'add id=12 local={A4}:30022 src={A4}:30020 dst={PA4}:5000 ssrc={SSRC_OUT + 2} '
-                  'xc=pcmu:0>pcma:8 peer=11 flags=mux',
+                  f'add id=12 local={A4}:30022 src={A4}:30020 dst={PA4}:5000 peer=11 flags=mux,rtcp-term',
                   'barrier'], timeout=120)
-media_taken(dp, 70 + 35)
-rc, out = dp.ctl(['quiesce 800', 'drops'], timeout=120)
+media_taken(dp, 70)
+rc, out = dp.ctl(['quiesce 800', 'drops', 'flow 12'], timeout=120)
 t.ok(rc == 0, 'paced traffic consumed', out + dp.output())
 code = dp.stop()
 t.ok(code == 0, 'dataplane exits 0 (paced run)', dp.output())
@@ -334,13 +375,27 @@ if srs:
     last = struct.unpack('!I', sent[-1][4:8])[0] if sent else 0
     t.ok(0 < (rts - last) & 0xffffffff <= 960 * 5, 'SR RTP timestamp follows the last packet sent',
          (rts, last))
-    rb_ssrc, lost, ext = struct.unpack('!III', sr[28:40])
-    t.ok(rb_ssrc == 0xb2 and lost & 0xffffff == 0 and ext & 0xffff >= 900,
-         'report block: what B sends (its SSRC, none lost, highest sequence)', (hex(rb_ssrc), lost, ext))
+    rb_ssrc, lost, ext, jit, lsr_, dlsr = struct.unpack('!IIIIII', sr[28:52])
+    # Expected from B's first packet (900, its probation run counts) to the
+    # highest the report names; those of LOST below it never came.
+    expected = ext - 900 + 1
+    n_lost = sum(1 for x in LOST if x < ext)
+    t.ok(rb_ssrc == 0xb2 and n_lost >= 1 and lost & 0xffffff == n_lost,
+         f'report block: what B sends (its SSRC, the {n_lost} lost, highest sequence)',
+         (hex(rb_ssrc), lost, ext))
+    t.ok(lost >> 24 == (n_lost * 256) // expected,
+         f'fraction lost = {n_lost} of {expected} expected, in 1/256', (lost >> 24, expected))
+    t.ok(lsr_ == ((B_NTP[0] & 0xffff) << 16 | B_NTP[1] >> 16) and dlsr > 0,
+         "LSR = the middle 32 bits of B's SR NTP timestamp, DLSR the delay since", (hex(lsr_), dlsr))
     sdes = sr[52:]
     t.ok(len(sdes) >= 12 and sdes[1] == 202 and sdes[8] == 1 and
          sdes[10:10 + sdes[9]] == f'mrelay-{SSRC_OUT:08x}'.encode(), 'SDES with the CNAME follows',
          sdes.hex())
+f12 = flow_stats(out, 12)
+t.ok(f12.get('sr') == '1' and f12.get('rb') == '1' and f12.get('rb_ssrc') == f'0x{SSRC_OUT:x}' and
+     f12.get('r_fraction') == '64' and f12.get('r_lost') == '7' and f12.get('r_ext') == '1234' and
+     f12.get('r_jitter') == '33' and int(f12.get('rtt_us', '0')) > 0,
+     "B's report on the relay's stream kept with flow 12, with a round-trip time", f12)
 if MEDIA:
     # A full ring is a counted drop, never a wait: the media lcore is held
     # (--test-media-hold) while 10 packets arrive for a ring of 4 (3 usable).
