@@ -5,6 +5,11 @@
  *   {"cmd":"version"}  {"cmd":"calls"}  {"cmd":"call","id":CALL-ID}
  *   {"cmd":"flows","call":ID,"tenant":T,"addr":"IP[:PORT]"}  (filters optional)
  *   {"cmd":"flow","id":N}  {"cmd":"totals"}  {"cmd":"ports"}
+ *   {"cmd":"capture","target":CALL-ID|FLOW-ID,"count":N,"seconds":S} with the
+ *     file's descriptor passed (SCM_RIGHTS) in the same message; replied at
+ *     once ({"ok":true,"capture":ID,...}), then a second line
+ *     {"event":"capture-done",...} when the file is complete.
+ *   {"cmd":"capture-stop"} on the same connection ends it early.
  * Replies: {"ok":true,...} or {"ok":false,"error":TEXT,"code":"ENOENT"|...}.
  *
  * Everything lives in one epoll set of its own whose descriptor sits in
@@ -24,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -44,17 +50,31 @@
 struct client {
 	int fd;
 	bool closing;		/* close once out is written */
+	bool has_passed;	/* a descriptor came with the current request */
+	int passed_fd;
 	size_t in_len;
 	char *in;		/* CTL_SOCK_MAX_REQ */
 	char *out;
 	size_t out_len, out_off, out_cap;
 };
 
+/* The one capture that may run (the dataplane takes one at a time). */
+struct sock_capture {
+	bool active;		/* started, its done event not yet seen */
+	int client;		/* index of the mrelayctl waiting for it; -1 gone */
+	uint32_t id;
+	uint64_t generation;	/* of the dataplane running it */
+	char target[160];
+};
+
 struct ctl_sock {
 	int ep;			/* our own epoll set; in control's loop */
 	int lfd;
 	char path[108];
+	struct ctl *ctl;
 	struct client cl[CTL_SOCK_MAX_CLIENTS];
+	struct sock_capture cap;
+	uint32_t next_capture_id;
 	uint64_t requests, errors, accepted, refused;
 };
 
@@ -96,6 +116,8 @@ int ctl_sock_open(struct ctl *c, const char *path)
 	if (s == NULL)
 		return -ENOMEM;
 	s->lfd = -1;
+	s->ctl = c;
+	s->cap.client = -1;
 	for (unsigned i = 0; i < CTL_SOCK_MAX_CLIENTS; i++)
 		s->cl[i].fd = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
@@ -142,10 +164,26 @@ fail:
 	return rc;
 }
 
+static void capture_stop(struct ctl_sock *s, bool wait);
+
+static void passed_close(struct client *cl)
+{
+	if (cl->has_passed)
+		close(cl->passed_fd);
+	cl->has_passed = false;
+	cl->passed_fd = -1;
+}
+
 static void client_close(struct ctl_sock *s, struct client *cl)
 {
 	if (cl->fd < 0)
 		return;
+	/* Nobody waits for the file any more: end the capture, keep what it holds. */
+	if (s->cap.active && s->cap.client == (int)(cl - s->cl)) {
+		s->cap.client = -1;
+		capture_stop(s, false);
+	}
+	passed_close(cl);
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, cl->fd, NULL);
 	close(cl->fd);
 	free(cl->in);
@@ -160,6 +198,7 @@ void ctl_sock_close(struct ctl *c)
 
 	if (s == NULL)
 		return;
+	capture_stop(s, false);
 	for (unsigned i = 0; i < CTL_SOCK_MAX_CLIENTS; i++)
 		client_close(s, &s->cl[i]);
 	close(s->lfd);
@@ -696,7 +735,216 @@ static json_t *req_ports(struct ctl *c)
 	return r;
 }
 
-static json_t *dispatch(struct ctl *c, const char *line, size_t len)
+/* ---- capture --------------------------------------------------------------- */
+
+static const char *errno_code(int e)
+{
+	switch (e) {
+	case EBUSY: return "EBUSY";
+	case ENOENT: return "ENOENT";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case EBADF: return "EBADF";
+	case EINVAL: return "EINVAL";
+	case ENOTCONN: return "ENOTCONN";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ENOBUFS: return "ENOBUFS";
+	case ESRCH: return "ESRCH";
+	default: return "EIO";
+	}
+}
+
+static void capture_stop(struct ctl_sock *s, bool wait)
+{
+	struct mr_msg m;
+
+	if (!s->cap.active || !ctl_dp_is_ready(&s->ctl->dp))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MR_MSG_CAPTURE;
+	m.hdr.flow_id = MR_FLOW_ID_NONE;
+	m.u.capture.op = MR_CAPTURE_STOP;
+	m.u.capture.id = s->cap.id;
+	if (wait)
+		ctl_dp_exec(&s->ctl->dp, &m, 1, NULL);
+	else
+		ctl_dp_send_nowait(&s->ctl->dp, &m, 1);
+}
+
+/* The installed flows of a call (every stream, both directions, RTP and RTCP). */
+static unsigned call_flows(const struct ctl_call *call, uint32_t *ids, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < call->n_streams; i++)
+		for (unsigned d = 0; d < 2; d++)
+			for (unsigned k = 0; k < 2; k++)
+				if (call->streams[i].flow[d][k].installed && n < max)
+					ids[n++] = call->streams[i].flow[d][k].id;
+	return n;
+}
+
+static json_t *req_capture(struct ctl *c, struct ctl_sock *s, struct client *cl, json_t *req)
+{
+	const char *target = json_string_value(json_object_get(req, "target"));
+	json_t *jcount = json_object_get(req, "count"), *jsec = json_object_get(req, "seconds");
+	uint32_t ids[MR_CAPTURE_MAX_FLOWS];
+	struct ctl_call *call;
+	const char *kind = "call";
+	unsigned n = 0;
+	struct stat st;
+	struct mr_msg m;
+	json_t *r, *a;
+	int fl, rc;
+
+	if (target == NULL || target[0] == '\0')
+		return err("EINVAL", "'capture' needs \"target\": a call-id or a flow id");
+	if ((jcount && (!json_is_integer(jcount) || json_integer_value(jcount) < 0 ||
+			json_integer_value(jcount) > UINT32_MAX)) ||
+	    (jsec && (!json_is_integer(jsec) || json_integer_value(jsec) < 0 ||
+		      json_integer_value(jsec) > 86400)))
+		return err("EINVAL", "\"count\" is 0..4294967295 packets, \"seconds\" 0..86400");
+	if (!cl->has_passed)
+		return err("EBADF", "no file descriptor came with the request: mrelayctl opens the "
+			   "file and passes it");
+	fl = fcntl(cl->passed_fd, F_GETFL);
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY || fstat(cl->passed_fd, &st) < 0 ||
+	    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return err("EBADF", "the descriptor passed is not a file or pipe open for writing");
+	if (s->cap.active)
+		return err("EBUSY", "capture %u of %s is running: one capture at a time", s->cap.id,
+			   s->cap.target);
+	if (!ctl_dp_is_ready(&c->dp))
+		return err("ENOTCONN", "the dataplane (instance %s) is not attached", c->dp.instance);
+	call = ctl_sess_find(c, mr_str_cstr(target));
+	if (call != NULL) {
+		n = call_flows(call, ids, MR_CAPTURE_MAX_FLOWS);
+	} else {
+		char *end;
+		unsigned long id = strtoul(target, &end, 10);
+
+		kind = "flow";
+		if (*end == '\0' && target[0] >= '0' && target[0] <= '9' && id < c->sess.n_owners &&
+		    c->sess.owners[id].call != NULL) {
+			const struct ctl_flow_owner *ow = &c->sess.owners[id];
+
+			if (ow->call->streams[ow->stream].flow[ow->slot][ow->rtcp].installed)
+				ids[n++] = (uint32_t)id;
+		} else {
+			return err("ENOENT", "no call with call-id '%s' and no flow with that id", target);
+		}
+	}
+	if (n == 0)
+		return err("ENOENT", "%s '%s' has no flow installed in the dataplane", kind, target);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MR_MSG_CAPTURE;
+	m.hdr.flow_id = MR_FLOW_ID_NONE;
+	m.u.capture.op = MR_CAPTURE_START;
+	m.u.capture.id = ++s->next_capture_id;
+	m.u.capture.pid = (uint32_t)getpid();
+	m.u.capture.fd = cl->passed_fd;
+	m.u.capture.max_packets = jcount ? (uint32_t)json_integer_value(jcount) : 0;
+	m.u.capture.seconds = jsec ? (uint32_t)json_integer_value(jsec) : 0;
+	m.u.capture.n_flows = n;
+	memcpy(m.u.capture.flow_ids, ids, n * sizeof(ids[0]));
+	rc = ctl_dp_exec(&c->dp, &m, 1, NULL);
+	/* The dataplane holds its own duplicate now (or failed): ours goes. */
+	passed_close(cl);
+	if (rc < 0)
+		return err(errno_code(-rc), "the dataplane did not start the capture: %s",
+			   strerror(-rc));
+	s->cap.active = true;
+	s->cap.client = (int)(cl - s->cl);
+	s->cap.id = m.u.capture.id;
+	s->cap.generation = c->dp.generation;
+	snprintf(s->cap.target, sizeof(s->cap.target), "%s %s", kind, target);
+	MR_LOG(&ctl_log_dp, NOTICE, "capture %u of %s started (%u flows)", s->cap.id, s->cap.target, n);
+	r = ok_obj();
+	a = json_array();
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	json_object_set_new(r, "capture", json_integer(s->cap.id));
+	json_object_set_new(r, "kind", json_string(kind));
+	json_object_set_new(r, "target", json_string(target));
+	json_object_set_new(r, "flows", a);
+	return r;
+}
+
+static json_t *req_capture_stop(struct ctl_sock *s, struct client *cl)
+{
+	if (!s->cap.active || s->cap.client != (int)(cl - s->cl))
+		return err("ENOENT", "no capture of this connection is running");
+	capture_stop(s, true);
+	return json_pack("{sbsi}", "ok", 1, "stopping", (int)s->cap.id);
+}
+
+static const char *end_reason(uint32_t r)
+{
+	switch (r) {
+	case MR_CAPTURE_END_STOP: return "stopped";
+	case MR_CAPTURE_END_COUNT: return "count";
+	case MR_CAPTURE_END_TIME: return "seconds";
+	case MR_CAPTURE_END_ERROR: return "error";
+	case MR_CAPTURE_END_EXIT: return "dataplane-exit";
+	default: return "?";
+	}
+}
+
+static int client_reply(struct ctl_sock *s, struct client *cl, json_t *r);
+static int client_flush(struct ctl_sock *s, struct client *cl, unsigned idx);
+
+/* Tell the waiting mrelayctl, if any, and forget the capture. */
+static void capture_end(struct ctl_sock *s, json_t *r)
+{
+	int idx = s->cap.client;
+
+	s->cap.active = false;
+	s->cap.client = -1;
+	if (idx < 0 || s->cl[idx].fd < 0) {
+		json_decref(r);
+		return;
+	}
+	if (client_reply(s, &s->cl[idx], r) < 0 || client_flush(s, &s->cl[idx], (unsigned)idx) < 0)
+		client_close(s, &s->cl[idx]);
+}
+
+void ctl_sock_capture_done(struct ctl *c, const struct mr_msg *m)
+{
+	const struct mr_evt_capture_done *d = &m->u.capture_done;
+	struct ctl_sock *s = c->sock;
+	json_t *r;
+
+	MR_LOG(&ctl_log_dp, NOTICE, "capture %u ended (%s): %llu packets written, %llu dropped",
+	       d->id, end_reason(d->reason), (unsigned long long)d->written,
+	       (unsigned long long)d->dropped);
+	if (s == NULL || !s->cap.active || d->id != s->cap.id)
+		return;
+	r = json_pack("{sbsssisIsIsIss}", "ok", d->result == 0, "event", "capture-done",
+		      "capture", (int)d->id, "written", (json_int_t)d->written,
+		      "dropped", (json_int_t)d->dropped, "bytes", (json_int_t)d->bytes,
+		      "reason", end_reason(d->reason));
+	if (d->result) {
+		json_object_set_new(r, "error", json_sprintf("writing the capture file failed: %s",
+							     strerror(-d->result)));
+		json_object_set_new(r, "code", json_string(errno_code(-d->result)));
+	}
+	capture_end(s, r);
+}
+
+void ctl_sock_tick(struct ctl *c)
+{
+	struct ctl_sock *s = c->sock;
+
+	if (s == NULL || !s->cap.active)
+		return;
+	if (ctl_dp_is_ready(&c->dp) && c->dp.generation == s->cap.generation)
+		return;
+	capture_end(s, err("ENOTCONN", "the dataplane went away during capture %u; the file "
+			   "may be incomplete", s->cap.id));
+}
+
+static json_t *dispatch(struct ctl *c, struct ctl_sock *s, struct client *cl, const char *line,
+			size_t len)
 {
 	json_error_t je;
 	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je), *r;
@@ -724,6 +972,10 @@ static json_t *dispatch(struct ctl *c, const char *line, size_t len)
 		r = req_totals(c);
 	else if (strcmp(cmd, "ports") == 0)
 		r = req_ports(c);
+	else if (strcmp(cmd, "capture") == 0)
+		r = req_capture(c, s, cl, req);
+	else if (strcmp(cmd, "capture-stop") == 0)
+		r = req_capture_stop(s, cl);
 	else
 		r = err("EINVAL", "unknown command '%s'", cmd);
 	json_decref(req);
@@ -810,7 +1062,33 @@ static int client_read(struct ctl *c, struct ctl_sock *s, struct client *cl)
 			cl->closing = true;
 			return 0;
 		}
-		r = recv(cl->fd, cl->in + cl->in_len, CTL_SOCK_MAX_REQ - cl->in_len, 0);
+		{
+			union {
+				struct cmsghdr h;
+				char buf[CMSG_SPACE(sizeof(int) * 4)];
+			} cm;
+			struct iovec iov = { cl->in + cl->in_len, CTL_SOCK_MAX_REQ - cl->in_len };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+
+			r = recvmsg(cl->fd, &mh, MSG_CMSG_CLOEXEC);
+			/* Descriptors passed (capture): keep the first, close any other. */
+			for (struct cmsghdr *h = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL; h; h = CMSG_NXTHDR(&mh, h)) {
+				if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+					continue;
+				for (size_t k = 0; k < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); k++) {
+					int pfd;
+
+					memcpy(&pfd, CMSG_DATA(h) + k * sizeof(int), sizeof(int));
+					if (cl->has_passed) {
+						close(pfd);
+						continue;
+					}
+					cl->passed_fd = pfd;
+					cl->has_passed = true;
+				}
+			}
+		}
 		if (r == 0)
 			return cl->out_len > cl->out_off ? (cl->closing = true, 0) : -ECONNRESET;
 		if (r < 0) {
@@ -826,8 +1104,9 @@ static int client_read(struct ctl *c, struct ctl_sock *s, struct client *cl)
 
 			if (len > 0 && !(len == 1 && cl->in[0] == '\r')) {
 				s->requests++;
-				if (client_reply(s, cl, dispatch(c, cl->in, len)) < 0)
+				if (client_reply(s, cl, dispatch(c, s, cl, cl->in, len)) < 0)
 					return -ENOBUFS;
+				passed_close(cl);	/* a descriptor is for its own request only */
 			}
 			memmove(cl->in, nl + 1, cl->in_len - len - 1);
 			cl->in_len -= len + 1;

@@ -20,6 +20,11 @@ void ctl_sock_close(struct ctl *c);
 int ctl_sock_fd(const struct ctl *c);
 void ctl_sock_ready(struct ctl *c);
 
+/* MR_EVT_CAPTURE_DONE: the waiting mrelayctl gets its second line. */
+void ctl_sock_capture_done(struct ctl *c, const struct mr_msg *m);
+/* Once per loop: a capture whose dataplane went away is reported ended. */
+void ctl_sock_tick(struct ctl *c);
+
 /* A call as mrelayctl shows it (detail: with each flow); the caller owns it. */
 json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool detail);
 /* Flow k (0 RTP, 1 RTCP) of the packets party s sends on stream i. */

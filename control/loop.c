@@ -109,8 +109,13 @@ void ctl_tick(struct ctl *c)
 		c->dp.reprogram = false;
 		ctl_sess_reprogram(c);
 	}
-	while (n++ < EVENTS_PER_TICK && ctl_dp_event_next(&c->dp, &m))
-		ctl_sess_event(c, &m);
+	while (n++ < EVENTS_PER_TICK && ctl_dp_event_next(&c->dp, &m)) {
+		if (m.hdr.type == MR_EVT_CAPTURE_DONE)
+			ctl_sock_capture_done(c, &m);
+		else
+			ctl_sess_event(c, &m);
+	}
+	ctl_sock_tick(c);
 	ctl_sess_timers(c);
 	ctl_ng_expire(c);
 	ctl_journal_commit(c);

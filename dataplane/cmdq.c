@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "capture.h"
 #include "cmdq.h"
 #include "srtp.h"
 #include "drop.h"
@@ -571,6 +572,9 @@ static void command(struct dp_ctx *ctx, struct mr_msg *m)
 		svc.dump_cmd = *m;
 		dump_step(ctx);
 		return;
+	case MR_MSG_CAPTURE:
+		rc = dp_capture_command(ctx, m);
+		break;
 	case MR_MSG_BARRIER:
 		if (!ctx->rx_enabled) {
 			svc.rx_start_tsc = rte_rdtsc();
@@ -861,6 +865,12 @@ void dp_service(struct dp_ctx *ctx)
 		parked(ctx, now);
 	learned_ring(ctx);
 	dtmf_ring(ctx);
+	if (out_room() > 0) {
+		struct mr_msg done;
+
+		if (dp_capture_service(ctx, now, &done))
+			evt(ctx, &done);
+	}
 	dp_flowtab_reclaim(ctx->ft);
 	dp_transcode_reclaim(ctx);
 	if (now >= svc.next_hb) {

@@ -29,6 +29,7 @@ struct rte_ring;
 struct rte_mempool;
 struct dp_ctx;
 struct dp_transcode;
+struct dp_capture;
 
 /* One RX queue polled by an lcore. */
 struct dp_rxq {
@@ -61,6 +62,7 @@ struct dp_lcore {
 	struct rte_ring *learn_ring;		/* flow ids that just learned their source */
 	struct rte_ring *park_ring;		/* rewritten frames waiting for their next hop's MAC */
 	struct rte_rcu_qsbr *qsv;
+	struct dp_capture *cap;			/* capture.c: its `on` is read once per burst */
 	uint64_t tsc_hz;
 	uint16_t n_ifaces;
 	uint16_t n_rxq;

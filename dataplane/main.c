@@ -19,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "capture.h"
 #include "cmdq.h"
 #include "config/config.h"
 #include "flowtab.h"
@@ -177,6 +178,11 @@ static int run(void)
 		fprintf(stderr, "%s: lcores: %s\n", prog, strerror(-rc));
 		return 1;
 	}
+	rc = dp_capture_init(&ctx);
+	if (rc) {
+		fprintf(stderr, "%s: capture pool: %s\n", prog, strerror(-rc));
+		return 1;
+	}
 	if (dp_telemetry_init(&ctx) != 0)
 		fprintf(stderr, "%s: telemetry commands not registered\n", prog);
 	ctx.rx_enabled = !ctx.test.start_on_barrier;
@@ -207,6 +213,7 @@ static int run(void)
 
 static void cleanup(void)
 {
+	dp_capture_fini(&ctx);
 	dp_port_close(&ctx);
 	dp_lcores_free(&ctx);
 	if (ctx.ft != NULL)

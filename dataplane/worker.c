@@ -19,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "capture.h"
 #include "dtmf.h"
 #include "flowtab.h"
 #include "neigh.h"
@@ -330,7 +331,7 @@ static inline int srtp_out(struct dp_lcore *lc, const struct dp_flow_srtp *sr, s
 }
 
 static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct dp_pkt *p,
-			       const struct dp_flow_action *a, uint64_t now)
+			       const struct dp_flow_action *a, uint64_t now, bool cap)
 {
 	struct mr_flow_stats *fs = &lc->flow_stats[a->flow_id];
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
@@ -352,6 +353,10 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		lc->media_buf[k][lc->media_n[k]++] = m;
 		return;
 	}
+	/* As received, before anything is checked or changed (by the lcore that handles it). */
+	if (unlikely(cap))
+		dp_capture_packet(lc, m, a->flow_id, m->port, (uint16_t)lc->index, now,
+				  RTE_PCAPNG_DIRECTION_IN);
 	/* RFC 7983 demultiplexing on the first byte. */
 	if (unlikely(len == 0 || pl[0] < 128 || pl[0] > 191)) {
 		unsigned why = DP_DROP_NOT_RTP;
@@ -454,6 +459,10 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		drop(lc, m, DP_DROP_NO_MBUF);
 		return;
 	}
+	/* As sent (a frame parked for its next hop still lacks the destination MAC). */
+	if (unlikely(cap))
+		dp_capture_packet(lc, m, a->flow_id, a->out_port, (uint16_t)lc->index, now,
+				  RTE_PCAPNG_DIRECTION_OUT);
 	if (unlikely(!have_mac)) {
 		m->port = a->out_port;
 		m->hash.usr = a->neigh_idx;
@@ -492,6 +501,7 @@ void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, ui
 	uint8_t idx[DP_BURST];
 	uint64_t hits = 0;
 	unsigned n_udp = 0;
+	bool cap;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_pkt *p = &lc->pkts[i];
@@ -514,6 +524,7 @@ void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, ui
 		rte_delay_us_block(lc->rx_pace_us);	/* tests only */
 	if (n_udp == 0)
 		return;
+	cap = dp_capture_on(lc);	/* when no capture runs, this is all it costs */
 	rte_hash_lookup_bulk_data(lc->hash, keys, n_udp, &hits, data);
 	/* Actions, then the stats slots they name: with many flows both miss. */
 	for (unsigned j = 0; j < n_udp; j++)
@@ -530,7 +541,7 @@ void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, ui
 			drop(lc, m, lc->media_in != NULL ? DP_DROP_MEDIA_NO_FLOW : DP_DROP_NO_FLOW);
 			continue;
 		}
-		flow_packet(lc, m, &lc->pkts[idx[j]], data[j], now);
+		flow_packet(lc, m, &lc->pkts[idx[j]], data[j], now, cap);
 	}
 	if (lc->n_media != 0)
 		media_flush(lc);

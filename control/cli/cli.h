@@ -65,6 +65,8 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv);
 int cli_cmd_workers(struct cli *g, int argc, char **argv);
 int cli_cmd_interfaces(struct cli *g, int argc, char **argv);
 int cli_cmd_version(struct cli *g, int argc, char **argv);
+/* capture.c */
+int cli_cmd_capture(struct cli *g, int argc, char **argv);
 /* top.c */
 int cli_cmd_top(struct cli *g, int argc, char **argv);
 

@@ -43,6 +43,8 @@ static void usage(FILE *f)
 		"  workers               per-lcore load and packet rates (shared memory)\n"
 		"  interfaces            ports, addresses and counters (shared memory)\n"
 		"  ports                 media port pool usage per interface\n"
+		"  capture CALL-ID|FLOW-ID -w FILE [-c N] [--seconds S]\n"
+		"                        write the packets, as received and as sent, to pcapng\n"
 		"  version               versions of mrelayctl and mrelay-control\n\n"
 		"Options:\n"
 		"  -c, --config FILE     read ctl-socket and instance from this INI file\n"
@@ -416,6 +418,7 @@ static const struct {
 	{ "interfaces", cli_cmd_interfaces },
 	{ "ports", cli_cmd_ports },
 	{ "version", cli_cmd_version },
+	{ "capture", cli_cmd_capture },
 };
 
 int main(int argc, char **argv)

@@ -26,6 +26,7 @@ enum mr_msg_type {
 	MR_MSG_FLOW_DEL = 4,	/* hdr.flow_id (u.flow.key too); acked */
 	MR_MSG_FLOW_DUMP = 5,	/* one MR_EVT_FLOW_INFO per flow, then the ack */
 	MR_MSG_BARRIER = 6,	/* acked once every earlier command is applied */
+	MR_MSG_CAPTURE = 7,	/* u.capture: start or stop a packet capture; acked */
 
 	/* dataplane -> control (event ring) */
 	MR_EVT_ACK = 128,	/* hdr.seq = the command's seq, hdr.result = 0 or -errno */
@@ -33,6 +34,7 @@ enum mr_msg_type {
 	MR_EVT_FLOW_LEARNED = 130, /* u.learned: the flow latched onto a source */
 	MR_EVT_FLOW_INFO = 131,	/* u.flow: one flow of a dump */
 	MR_EVT_DTMF = 132,	/* u.dtmf: one digit, reported once */
+	MR_EVT_CAPTURE_DONE = 133, /* u.capture_done: a capture ended, its file is closed */
 };
 
 /* Flow flags (mr_flow_spec.flags). */
@@ -195,6 +197,54 @@ struct mr_evt_dtmf {
 	uint8_t pad[7];
 };
 
+/*
+ * A packet capture (MR_MSG_CAPTURE). START: the dataplane takes a duplicate
+ * of descriptor `fd` of process `pid` (control, which got it from mrelayctl
+ * over its socket) with pidfd_getfd(2), writes a pcapng file there with
+ * rte_pcapng, and copies every packet of the listed flows twice: as received
+ * (inbound) and as sent after rewrite (outbound). One capture at a time
+ * (-EBUSY). STOP: ends capture `id`. Either way MR_EVT_CAPTURE_DONE follows
+ * once the file is complete and closed.
+ */
+#define MR_CAPTURE_MAX_FLOWS 96
+
+enum {
+	MR_CAPTURE_START = 1,
+	MR_CAPTURE_STOP = 2,
+};
+
+/* Why a capture ended (mr_evt_capture_done.reason). */
+enum {
+	MR_CAPTURE_END_STOP = 0,	/* stopped by control (mrelayctl's Ctrl-C, client gone) */
+	MR_CAPTURE_END_COUNT = 1,	/* max_packets written */
+	MR_CAPTURE_END_TIME = 2,	/* seconds elapsed */
+	MR_CAPTURE_END_ERROR = 3,	/* writing failed: result says why */
+	MR_CAPTURE_END_EXIT = 4,	/* the dataplane is stopping */
+};
+
+struct mr_capture_spec {
+	uint8_t op;		/* MR_CAPTURE_START / STOP */
+	uint8_t pad[3];
+	uint32_t id;		/* chosen by control; the done event names it */
+	uint32_t pid;		/* START: the process holding fd */
+	int32_t fd;		/* START: its descriptor number there */
+	uint32_t max_packets;	/* packets written, then stop; 0 = no limit */
+	uint32_t seconds;	/* then stop; 0 = no limit */
+	uint32_t snaplen;	/* bytes kept of each packet; 0 = whole */
+	uint32_t n_flows;
+	uint32_t flow_ids[MR_CAPTURE_MAX_FLOWS];
+};
+
+struct mr_evt_capture_done {
+	uint32_t id;
+	int32_t result;		/* 0, or -errno of the write that failed */
+	uint32_t reason;	/* MR_CAPTURE_END_* */
+	uint32_t pad;
+	uint64_t written;	/* packets in the file */
+	uint64_t dropped;	/* copies lost: copy pool or ring exhausted */
+	uint64_t bytes;		/* packet bytes written */
+};
+
 struct mr_msg_hdr {
 	uint16_t type;		/* enum mr_msg_type */
 	uint16_t flags;
@@ -214,6 +264,8 @@ struct mr_msg {
 		struct mr_evt_idle idle;
 		struct mr_evt_learned learned;
 		struct mr_evt_dtmf dtmf;
+		struct mr_capture_spec capture;
+		struct mr_evt_capture_done capture_done;
 		uint8_t raw[MR_MSG_SIZE - sizeof(struct mr_msg_hdr)];
 	} u;
 };
@@ -227,6 +279,8 @@ static_assert(offsetof(struct mr_flow_spec, srtp_in) % 8 == 0, "mr_srtp_spec ali
 static_assert(sizeof(struct mr_transcode_spec) == 48, "mr_transcode_spec layout");
 static_assert(sizeof(struct mr_pass_spec) == 48, "mr_pass_spec layout");
 static_assert(sizeof(struct mr_flow_spec) == 328, "mr_flow_spec layout");
+static_assert(sizeof(struct mr_capture_spec) == 416, "mr_capture_spec layout");
+static_assert(sizeof(struct mr_evt_capture_done) == 40, "mr_evt_capture_done layout");
 static_assert(sizeof(struct mr_msg_hdr) == 24, "mr_msg_hdr layout");
 static_assert(sizeof(struct mr_msg) == MR_MSG_SIZE, "mr_msg layout");
 static_assert(MR_MSG_SIZE % 8 == 0, "ring elements are multiples of 4 bytes");

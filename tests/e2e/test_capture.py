@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""mrelayctl capture against the real mrelay-control and mrelay-dataplane: a
+call placed over ng, RTP sent through the relay from a network namespace of
+the test's own, the packets written by the dataplane (rte_pcapng) into a
+file mrelayctl opened, read back with tshark: the count asked for, both
+directions, each packet as received and as sent after rewrite. Then --json,
+one flow, a second capture refused while one runs, Ctrl-C, and every error
+path: control down, dataplane down, unknown id, bad arguments, an
+unwritable path, the dataplane stopping mid-capture. TAP on stdout.
+
+  test_capture.py MRELAY-DATAPLANE MRELAY-CONTROL MRELAYCTL
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2etap  # noqa: E402
+from e2etap import Ng, free_port, ok, skip  # noqa: E402
+
+NET = '198.18.0'
+SDP_A = (f'v=0\r\no=alice 1 1 IN IP4 {NET}.10\r\ns=-\r\nc=IN IP4 {NET}.10\r\nt=0 0\r\n'
+         'm=audio 40000 RTP/AVP 0\r\na=sendrecv\r\n')
+SDP_B = (f'v=0\r\no=bob 1 1 IN IP4 {NET}.20\r\ns=-\r\nc=IN IP4 {NET}.20\r\nt=0 0\r\n'
+         'm=audio 50000 RTP/AVP 0\r\na=sendrecv\r\n')
+
+# A (.10:40000) and B (.20:50000) send N packets each to the relay's ports,
+# paced; the payload carries the sequence number so that copies pair up.
+SENDER = r'''
+import socket, struct, sys, time
+relay, pa, pb, n, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind((sys.argv[6], 40000))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind((sys.argv[7], 50000))
+for i in range(n):
+    s = first + i
+    a.sendto(struct.pack('!BBHII', 0x80, 0, s, 160 * s, 0x1111) + bytes(160), (relay, pa))
+    b.sendto(struct.pack('!BBHII', 0x80, 0, s, 160 * s, 0x2222) + bytes(160), (relay, pb))
+    time.sleep(0.01)
+'''
+
+
+def free_tcp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def sh(*cmd):
+    return subprocess.run(list(cmd), capture_output=True, text=True)
+
+
+def records(path):
+    """tshark's view of a capture: one dict per packet, or None if unreadable."""
+    r = sh('tshark', '-r', path, '-o', 'rtp.heuristic_rtp:TRUE', '-T', 'fields', '-E',
+           'separator=|', '-e', 'frame.packet_flags_direction', '-e', 'frame.interface_id',
+           '-e', 'ip.src', '-e', 'udp.srcport', '-e', 'ip.dst', '-e', 'udp.dstport',
+           '-e', 'rtp.seq', '-e', 'rtp.ssrc', '-e', 'eth.src', '-e', 'frame.time_epoch')
+    if r.returncode != 0:
+        return None, r.stderr
+    out = []
+    for line in r.stdout.splitlines():
+        f = line.split('|')
+        if len(f) < 10:
+            continue
+        d = f[0]
+        out.append({'dir': 'in' if d in ('0x1', '1', '0x00000001') else
+                    'out' if d in ('0x2', '2', '0x00000002') else d,
+                    'src': f'{f[2]}:{f[3]}', 'dst': f'{f[4]}:{f[5]}',
+                    'seq': f[6], 'ssrc': f[7], 'eth_src': f[8],
+                    'time': float(f[9] or 0)})
+    return out, r.stdout[-1500:] + r.stderr[-500:]
+
+
+def main():
+    dp_bin, ctl_bin, cli_bin = sys.argv[1:4]
+    pid = os.getpid()
+    inst = f'cap{pid}'
+    work = tempfile.mkdtemp(prefix='mr-cap-')
+    sock = os.path.join(work, 'run', 'ctl.sock')
+    port = free_port()
+    http = free_tcp_port()
+    ns = f'mrcap-{pid}'
+    tap = f'mrp{pid % 1000000}'
+    have_ns = (os.geteuid() == 0 and sh('ip', 'netns', 'add', ns).returncode == 0)
+    have_tshark = shutil.which('tshark') is not None
+    device = f'net_tap_{inst},iface={tap}' if have_ns else f'net_null_{inst}'
+    ini = os.path.join(work, 'mrelay.ini')
+    with open(ini, 'w') as f:
+        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
+                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 31000\nport-max = 31999\n'
+                f'ack-timeout = 1000\njournal =\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
+                f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n')
+    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
+    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    procs = []
+    pcap = os.path.join(work, 'c1.pcapng')
+
+    def logs():
+        ctl_log.flush()
+        dp_log.flush()
+        ctl_log.seek(0)
+        dp_log.seek(0)
+        return 'control:\n' + ctl_log.read()[-2000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+
+    def cli(*args, timeout=30):
+        r = subprocess.run([cli_bin, '-s', sock, '-i', inst, *args], capture_output=True,
+                           text=True, timeout=timeout)
+        return r.returncode, r.stdout, r.stderr
+
+    def cli_bg(*args):
+        return subprocess.Popen([cli_bin, '-s', sock, '-i', inst, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    def wait_started(p):
+        """Until control has started the capture of background mrelayctl p."""
+        for _ in range(100):
+            ctl_log.flush()
+            ctl_log.seek(0)
+            if ctl_log.read().count('started (') > wait_started.seen or p.poll() is not None:
+                break
+            time.sleep(0.05)
+        wait_started.seen += 1
+    wait_started.seen = 0
+
+    try:
+        # ---- arguments, control down --------------------------------------------------
+        rc, out, err = cli('capture', '--help')
+        ok(rc == 0 and out.startswith('Usage: mrelayctl [OPTIONS] capture CALL-ID|FLOW-ID -w FILE'),
+           'capture --help', out + err)
+        for args, what in ((['capture', 'c1'], '-w FILE is required'),
+                           (['capture', '-w', pcap], 'missing argument'),
+                           (['capture', 'c1', 'c2', '-w', pcap], "unexpected argument 'c2'"),
+                           (['capture', 'c1', '-w', pcap, '-c', '0'], 'packet count of 1 or more'),
+                           (['capture', 'c1', '-w', pcap, '-c', 'x'], 'packet count of 1 or more'),
+                           (['capture', 'c1', '-w', pcap, '--seconds', '0'], 'needs 1..86400'),
+                           (['capture', 'c1', '-w'], 'needs a value'),
+                           (['capture', 'c1', '-w', pcap, '--bogus'], "unknown option '--bogus'")):
+            rc, out, err = cli(*args)
+            ok(rc == 2 and what in err and not os.path.exists(pcap),
+               f"capture bad arguments '{' '.join(args[1:])}': exit 2, says {what}", f'{rc} {err}')
+        rc, out, err = cli('capture', 'c1', '-w', pcap)
+        ok(rc == 1 and f'cannot reach mrelay-control at {sock}' in err and not os.path.exists(pcap),
+           'control down: capture exits 1, leaves no file behind', f'{rc} {out} {err}')
+
+        # ---- control without a dataplane --------------------------------------------------
+        ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        procs.append(ctl)
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        rc, out, err = cli('capture', 'c1', '-w', pcap)
+        ok(rc == 1 and 'dataplane' in err and 'not attached' in err and not os.path.exists(pcap),
+           'dataplane down: capture exits 1, says the dataplane is not attached', f'{rc} {err}')
+        ctl_log.flush()
+        ctl_log.seek(0)
+        ok('quality records: off ([control] quality-log is not set)' in ctl_log.read(),
+           'control states at start-up that quality records are off', logs())
+
+        # ---- the dataplane, the namespace, the call ---------------------------------
+        dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', '--no-huge', '--no-shconf',
+                               '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
+                               '--file-prefix', inst, '-l', '0'],
+                              stdout=dp_log, stderr=subprocess.STDOUT)
+        procs.append(dp)
+        ng = Ng(port, 'cap')
+        r = {}
+        for _ in range(150):
+            if dp.poll() is not None:
+                break
+            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A})
+            if r.get('result') == 'ok':
+                break
+            time.sleep(0.2)
+        if not ok(r.get('result') == 'ok', 'offer through control once the dataplane is up',
+                  str(r) + logs()):
+            return
+        pa = int(r['sdp'].split('m=audio ')[1].split(' ')[0])
+        r = ng({'command': 'answer', 'call-id': 'c1', 'from-tag': 'ft', 'to-tag': 'tt', 'sdp': SDP_B})
+        ok(r.get('result') == 'ok', 'answer', r)
+        pb = int(r.get('sdp', 'm=audio 0 ').split('m=audio ')[1].split(' ')[0])
+        # pa: the port written to B (B sends there); pb: written to A.
+
+        rc, out, err = cli('capture', 'nosuch', '-w', pcap)
+        ok(rc == 1 and "no call with call-id 'nosuch'" in err and not os.path.exists(pcap),
+           'capture nosuch: unknown id, exit 1, no file left', f'{rc} {err}')
+        rc, out, err = cli('capture', '99999', '-w', pcap)
+        ok(rc == 1 and 'no flow with that id' in err, 'capture 99999: unknown flow id, exit 1',
+           f'{rc} {err}')
+        bad = os.path.join(work, 'no-such-dir', 'x.pcapng')
+        rc, out, err = cli('capture', 'c1', '-w', bad)
+        ok(rc == 1 and f'cannot write {bad}' in err and 'No such file or directory' in err,
+           'capture to an unwritable path: exit 1 with the reason', f'{rc} {err}')
+        rc, d, err = cli('--json', 'capture', 'nosuch', '-w', pcap)
+        try:
+            d = json.loads(d)
+        except ValueError:
+            d = {}
+        ok(rc == 1 and d.get('ok') is False and d.get('code') == 'ENOENT',
+           'capture nosuch --json: the error as JSON', f'{rc} {d} {err}')
+
+        traffic = False
+        if have_ns:
+            for _ in range(100):
+                if sh('ip', 'link', 'show', tap).returncode == 0:
+                    break
+                time.sleep(0.1)
+            steps = [['ip', 'link', 'set', tap, 'netns', ns],
+                     ['ip', '-n', ns, 'link', 'set', tap, 'address', '02:00:00:00:cc:02'],
+                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.10/24', 'dev', tap],
+                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.20/24', 'dev', tap],
+                     ['ip', '-n', ns, 'link', 'set', tap, 'up'],
+                     ['ip', '-n', ns, 'link', 'set', 'lo', 'up']]
+            res = [sh(*c) for c in steps]
+            traffic = ok(all(x.returncode == 0 for x in res),
+                         "the dataplane's TAP moved into the test's namespace", '\n'.join(x.stderr for x in res))
+        else:
+            skip('captures of real traffic', 'no network namespaces here')
+
+        def send(n, first):
+            return sh('ip', 'netns', 'exec', ns, sys.executable, '-c', SENDER, f'{NET}.1', str(pb),
+                      str(pa), str(n), str(first), f'{NET}.10', f'{NET}.20')
+
+        if traffic:
+            # Latch both sources before capturing (learning is not what is tested here).
+            send(3, 1)
+            time.sleep(0.3)
+
+            # ---- -c: a call, both directions, as received and as sent -----------------
+            # 41: odd, so that a limit checked only between writes (two copies per
+            # packet) would let a 42nd through.
+            p = cli_bg('capture', 'c1', '-w', pcap, '-c', '41')
+            wait_started(p)
+            s = send(40, 100)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            ok(p.returncode == 0 and f'41 packets written to {pcap} (0 dropped; ended: count)' in out
+               and 'capturing call c1 (4 flows)' in err,
+               'capture c1 -c 41: stops by itself, says 41 packets written, none dropped',
+               f'{p.returncode} {out} {err} {s.stderr}' + logs())
+            if have_tshark:
+                recs, diag = records(pcap)
+                recs = recs or []
+                ins = [x for x in recs if x['dir'] == 'in']
+                outs = [x for x in recs if x['dir'] == 'out']
+                ok(len(recs) == 41, f'tshark reads the file: 41 packets (-c honoured), got {len(recs)}',
+                   diag)
+                ok(len(ins) == 21 and len(outs) == 20,
+                   'each packet twice, as received (inbound) then as sent (outbound): 21 and 20', diag)
+                a_in = [x for x in ins if x['src'] == f'{NET}.10:40000' and x['dst'] == f'{NET}.1:{pb}']
+                b_in = [x for x in ins if x['src'] == f'{NET}.20:50000' and x['dst'] == f'{NET}.1:{pa}']
+                ok(a_in and b_in and len(a_in) + len(b_in) == len(ins),
+                   'inbound: both parties, as they sent to the relay', diag)
+                pairs = 0
+                for y in outs:
+                    pairs += any(y['src'] == f'{NET}.1:{pa}' and y['dst'] == f'{NET}.20:50000' and
+                                 y['seq'] == x['seq'] and y['ssrc'] == x['ssrc'] for x in a_in)
+                    pairs += any(y['src'] == f'{NET}.1:{pb}' and y['dst'] == f'{NET}.10:40000' and
+                                 y['seq'] == x['seq'] and y['ssrc'] == x['ssrc'] for x in b_in)
+                ok(pairs == len(outs) and pairs > 0,
+                   'outbound: each received packet as sent, rewritten from the relay to the other '
+                   'party, same RTP sequence and SSRC', diag)
+                ok(all(y['eth_src'] != x['eth_src'] for x in ins for y in outs if x['seq'] == y['seq']),
+                   'outbound frames carry the relay\'s MAC as source, inbound the sender\'s', diag)
+                now = time.time()
+                ok(recs and all(now - 600 < x['time'] <= now + 1 for x in recs),
+                   'timestamps are wall-clock times of the last minutes',
+                   f'now {now}: ' + ' '.join(str(x['time']) for x in recs[:4]))
+            else:
+                skip('the capture read back with tshark', 'tshark is not installed')
+
+            # ---- --seconds, --json, one flow --------------------------------------------
+            rc, d, err = cli('--json', 'flows', '--call', 'c1')
+            fl = json.loads(d).get('flows', []) if rc == 0 else []
+            fa = next((f['id'] for f in fl if f.get('kind') == 'rtp' and f.get('from_tag') == 'ft'), None)
+            pcap2 = os.path.join(work, 'flow.pcapng')
+            p = cli_bg('--json', 'capture', str(fa), '-w', pcap2, '--seconds', '1')
+            wait_started(p)
+            send(10, 200)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            try:
+                d = json.loads(out)
+            except ValueError:
+                d = {}
+            ok(p.returncode == 0 and d.get('ok') is True and d.get('event') == 'capture-done' and
+               d.get('reason') == 'seconds' and d.get('written', 0) >= 2 and d.get('dropped') == 0 and
+               d.get('file') == pcap2, f'capture flow {fa} --seconds 1 --json: the summary as JSON',
+               f'{p.returncode} {out} {err}')
+            if have_tshark:
+                recs, diag = records(pcap2)
+                recs = recs or []
+                ok(len(recs) == d.get('written') and recs and
+                   all((x['dir'] == 'in' and x['src'] == f'{NET}.10:40000') or
+                       (x['dir'] == 'out' and x['dst'] == f'{NET}.20:50000') for x in recs),
+                   'one flow: only A\'s packets, as many as reported', diag)
+
+            # ---- one at a time; Ctrl-C ------------------------------------------------------
+            pcap3 = os.path.join(work, 'ctrlc.pcapng')
+            p = cli_bg('capture', 'c1', '-w', pcap3)
+            wait_started(p)
+            rc, out, err = cli('capture', 'c1', '-w', os.path.join(work, 'second.pcapng'))
+            ok(rc == 1 and 'one capture at a time' in err and
+               not os.path.exists(os.path.join(work, 'second.pcapng')),
+               'a second capture while one runs: a clear error, exit 1', f'{rc} {err}')
+            send(10, 300)
+            time.sleep(0.3)
+            p.send_signal(signal.SIGINT)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            n_written = int(out.split()[0]) if out.split() and out.split()[0].isdigit() else -1
+            ok(p.returncode == 0 and 'ended: stopped' in out and n_written >= 40,
+               'Ctrl-C ends the capture cleanly: the summary, exit 0', f'{p.returncode} {out} {err}')
+            if have_tshark:
+                recs, diag = records(pcap3)
+                ok(recs is not None and len(recs) == n_written,
+                   'the file after Ctrl-C is complete: tshark reads every packet reported', diag)
+
+            # ---- the dataplane stops mid-capture ----------------------------------------------
+            pcap4 = os.path.join(work, 'dpdown.pcapng')
+            p = cli_bg('capture', 'c1', '-w', pcap4)
+            wait_started(p)
+            send(5, 400)
+            dp.send_signal(signal.SIGTERM)
+            dp.wait(timeout=20)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            ok(p.returncode == 1 and 'the dataplane went away during capture' in err,
+               'the dataplane stopping mid-capture: mrelayctl says so, exit 1',
+               f'{p.returncode} {out} {err}' + logs())
+            if have_tshark:
+                recs, diag = records(pcap4)
+                ok(recs is not None and len(recs) >= 10,
+                   'a dataplane that stops closes the file whole: tshark reads it', diag)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        if have_ns:
+            sh('ip', 'netns', 'del', ns)
+        e2etap.plan()
+        if e2etap.failed == 0:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+main()
+sys.exit(e2etap.exit_status())
