@@ -41,6 +41,7 @@
 #include "ctl.h"
 #include "ctlsock.h"
 #include "quality.h"
+#include "rtpmap.h"
 #include "session.h"
 
 #define CTL_SOCK_MAX_REQ 65536u		/* one request line, bytes */
@@ -398,6 +399,22 @@ json_t *ctl_sock_flow_json(struct ctl *c, const struct ctl_call *call, unsigned 
 	return o;
 }
 
+/* The payload formats party s uses on stream st, first the preferred one. */
+static json_t *codecs_json(const struct ctl_stream *st, unsigned s)
+{
+	json_t *a = json_array();
+	char buf[48];
+
+	for (unsigned j = 0; j < st->n_codecs[s]; j++) {
+		const struct ctl_rtpmap *r = &st->codecs[s][j];
+
+		json_array_append_new(a, json_pack("{sisssisiss}", "pt", r->pt, "name", r->name,
+						   "clock", (int)r->clock, "channels", r->channels,
+						   "rtpmap", ctl_rtpmap_format(r, buf, sizeof(buf))));
+	}
+	return a;
+}
+
 json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool detail)
 {
 	uint64_t now_s = ctl_wall_us() / 1000000;
@@ -435,6 +452,7 @@ json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool deta
 		for (unsigned s = 0; s < 2; s++) {
 			const struct ctl_flowref *fr = &st->flow[s][0];
 			json_t *d = json_object(), *cnt;
+			char cbuf[48];
 
 			/* Direction s: what party s sends, arriving on our port facing it. */
 			json_object_set_new(d, "from_tag", json_string(call->tag[s]));
@@ -445,6 +463,10 @@ json_t *ctl_sock_call_json(struct ctl *c, const struct ctl_call *call, bool deta
 			json_object_set_new(d, "transport", json_string(st->srtp.proto[s][0] ?
 									 st->srtp.proto[s] : st->proto));
 			json_object_set_new(d, "srtp", json_string(suite_name(st->srtp.rx[s].suite)));
+			json_object_set_new(d, "codec", st->n_codecs[s] ?
+					    json_string(ctl_rtpmap_format(&st->codecs[s][0], cbuf,
+									  sizeof(cbuf))) : json_null());
+			json_object_set_new(d, "codecs", codecs_json(st, s));
 			json_object_set_new(d, "rtp_flow", fr->installed ? json_integer(fr->id) : json_null());
 			json_object_set_new(d, "rtcp_flow", st->flow[s][1].installed ?
 					    json_integer(st->flow[s][1].id) : json_null());

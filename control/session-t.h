@@ -71,6 +71,17 @@ struct ctl_srtp {
 	char proto[2][24];		/* transport each party wrote */
 };
 
+#define CTL_MAX_RTPMAP 8		/* payload formats kept per party of a stream */
+
+/* One payload format a party uses (its rtpmap, or the static type's). */
+struct ctl_rtpmap {
+	uint8_t pt;
+	uint8_t channels;		/* 0: not given (video) */
+	uint16_t pad;
+	uint32_t clock;
+	char name[24];			/* "PCMU", "opus", "telephone-event"; "" unknown */
+};
+
 struct ctl_stream {
 	struct ctl_local local[2];
 	struct ctl_remote remote[2];
@@ -82,6 +93,8 @@ struct ctl_stream {
 	bool mux;			/* both parties multiplex RTCP */
 	struct ctl_srtp srtp;
 	struct ctl_xc xc;		/* codec negotiation (control/codec.c) */
+	struct ctl_rtpmap codecs[2][CTL_MAX_RTPMAP];	/* [slot]: control/rtpmap.c */
+	uint8_t n_codecs[2];
 };
 
 /* The SDES keys of one forked answer, per stream: its own, and ours towards it. */

@@ -17,6 +17,7 @@
 #include "codec.h"
 #include "ctl.h"
 #include "metrics.h"
+#include "rtpmap.h"
 #include "session.h"
 
 MR_LOG_TYPE(ctl_log_sess, "session");
@@ -1010,6 +1011,7 @@ static int offer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 		mr_str_copy(m->proto, st->proto, sizeof(st->proto));
 		st->is_rtp = m->is_rtp;
 		st->clock_rate = first_clock_rate(m);
+		ctl_rtpmap_take(st, m, (unsigned)o);
 		/* Until the answer says otherwise, RTCP travels on its own port. */
 		st->mux = st->remote[o].rtcp_mux && st->remote[a].known && st->remote[a].rtcp_mux;
 		if (fresh)
@@ -1243,6 +1245,8 @@ static int answer_do(struct ctl *c, struct ctl_req *r, uint8_t *out, size_t cap,
 			rc = ctl_codec_answer(st, sdp, i, (unsigned)a, r, why);
 		if (rc < 0)
 			goto fail;
+		ctl_rtpmap_take(st, &sdp->media[i], (unsigned)a);
+		ctl_rtpmap_settle(st, (unsigned)a);
 		if (!st->remote[a].disabled && !st->remote[a].hold &&
 		    st->remote[a].rtp.ip.family != st->local[a].addr.family && st->local[a].port) {
 			*why = "answer uses another address family than the one offered to it";

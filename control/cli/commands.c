@@ -158,6 +158,16 @@ static void show_call(json_t *r)
 		       cli_js(st, "type"), cli_js(st, "protocol"), cli_ju(st, "clock_rate"),
 		       json_is_true(json_object_get(st, "rtcp_mux")) ? ", rtcp-mux" : "");
 		json_array_foreach(dirs, k, d) {
+			json_t *cs = json_object_get(d, "codecs"), *cv;
+			size_t ci;
+
+			printf("    codecs %c:", k ? 'B' : 'A');
+			json_array_foreach(cs, ci, cv)
+				printf("%s %s (PT %" PRIu64 ")", ci ? "," : "", cli_js(cv, "rtpmap"),
+				       cli_ju(cv, "pt"));
+			printf("%s\n", json_array_size(cs) ? "" : " -");
+		}
+		json_array_foreach(dirs, k, d) {
 			json_t *s = json_object_get(d, "stats");
 			char pk[24], by[24], l[16], j[16], m[16], pt[8], last[24], from[300];
 			const char *learned = s ? cli_js(s, "learned") : "";

@@ -27,9 +27,9 @@ from e2etap import Ng, free_port, ok, skip  # noqa: E402
 
 NET = '198.18.0'
 SDP_A = (f'v=0\r\no=alice 1 1 IN IP4 {NET}.10\r\ns=-\r\nc=IN IP4 {NET}.10\r\nt=0 0\r\n'
-         'm=audio 40000 RTP/AVP 0\r\na=sendrecv\r\n')
+         'm=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n')
 SDP_B = (f'v=0\r\no=bob 1 1 IN IP4 {NET}.20\r\ns=-\r\nc=IN IP4 {NET}.20\r\nt=0 0\r\n'
-         'm=audio 50000 RTP/AVP 0\r\na=sendrecv\r\n')
+         'm=audio 50000 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n')
 
 # A (.10:40000) and B (.20:50000) send N packets each to the relay's ports,
 # paced; the payload carries the sequence number so that copies pair up.
@@ -187,6 +187,19 @@ def main():
         ok(r.get('result') == 'ok', 'answer', r)
         pb = int(r.get('sdp', 'm=audio 0 ').split('m=audio ')[1].split(' ')[0])
         # pa: the port written to B (B sends there); pb: written to A.
+
+        # The codecs each side uses: A offered PCMU, PCMA and DTMF, B kept PCMA and DTMF.
+        rc, d, err = cli('--json', 'call', 'c1')
+        try:
+            dirs = json.loads(d)['call']['streams'][0]['directions']
+        except (ValueError, KeyError, IndexError):
+            dirs = [{}, {}]
+        ok([[c.get('rtpmap') for c in x.get('codecs', [])] for x in dirs] ==
+           [['PCMA/8000', 'telephone-event/8000']] * 2 and dirs[0].get('codec') == 'PCMA/8000',
+           "call --json: the offerer's codecs narrowed to what the answer kept", dirs)
+        rc, out, err = cli('call', 'c1')
+        ok(rc == 0 and 'codecs A: PCMA/8000 (PT 8), telephone-event/8000 (PT 101)' in out,
+           'call: the offerer\'s negotiated codecs', out + err)
 
         rc, out, err = cli('capture', 'nosuch', '-w', pcap)
         ok(rc == 1 and "no call with call-id 'nosuch'" in err and not os.path.exists(pcap),

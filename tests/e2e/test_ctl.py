@@ -324,6 +324,9 @@ def main():
            'sendrecv' in out and 'RTP/AVP' in out, 'call c1: legs, addresses, direction, transport',
            out + err)
         ok(aligned(out, 'FROM') and aligned(out, 'ID'), 'call c1: both tables aligned', out)
+        ok('codecs A: PCMU/8000 (PT 0), telephone-event/8000 (PT 101)' in out and
+           'codecs B: PCMU/8000 (PT 0), telephone-event/8000 (PT 101)' in out,
+           'call c1: the codecs of each side', out)
         rc, d, err = cli_json('call', 'c1')
         call = (d or {}).get('call', {})
         sts = call.get('streams', [{}])
@@ -333,6 +336,10 @@ def main():
            dirs[0].get('local') == f'{NET}.1:{pb}' and dirs[1].get('local') == f'{NET}.1:{pa}' and
            len(sts[0].get('flows', [])) == 4,
            'call c1 --json: both directions with local and remote addresses, SRTP, four flows', d)
+        ok([[c.get('rtpmap') for c in x.get('codecs', [])] for x in dirs] ==
+           [['PCMU/8000', 'telephone-event/8000']] * 2 and dirs[0].get('codec') == 'PCMU/8000' and
+           dirs[0]['codecs'][1].get('pt') == 101,
+           'call c1 --json: the codecs each side uses (rtpmap, payload type)', dirs)
         if traffic:
             a = dirs[0].get('stats') or {}
             b = dirs[1].get('stats') or {}

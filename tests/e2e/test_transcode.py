@@ -287,6 +287,12 @@ def main():
         call = ctl_sock(os.path.join(work, 'ctl.sock'), {'cmd': 'call', 'id': 'xc1'}).get('call') or {}
         ok(call.get('dtmf') == '5' and call.get('dtmf_count') == 1,
            'the mrelayctl socket shows the digit', str(call)[:2000])
+        dirs = (call.get('streams') or [{}])[0].get('directions') or [{}, {}]
+        ok([x.get('rtpmap') for x in dirs[0].get('codecs', [])] == ['PCMU/8000', 'telephone-event/8000']
+           and dirs[1].get('codec') == 'opus/48000/2' and
+           [x.get('rtpmap') for x in dirs[1].get('codecs', [])] == ['opus/48000/2', 'telephone-event/48000'],
+           'the mrelayctl socket names each side\'s codecs: PCMU/8000 for the caller, '
+           'opus/48000/2 for the callee', str(dirs)[:2000])
 
         r = ng({'command': 'delete', 'call-id': 'xc1', 'from-tag': 'ft'})
         ok(r.get('result') == 'ok', 'delete', r)
