@@ -872,6 +872,11 @@ static json_t *req_capture(struct ctl *c, struct ctl_sock *s, struct client *cl,
 	rc = ctl_dp_exec(&c->dp, &m, 1, NULL);
 	/* The dataplane holds its own duplicate now (or failed): ours goes. */
 	passed_close(cl);
+	if (rc == -ETIMEDOUT) {
+		/* It may still start it late: the stop queued behind ends it. */
+		m.u.capture.op = MR_CAPTURE_STOP;
+		ctl_dp_send_nowait(&c->dp, &m, 1);
+	}
 	if (rc < 0)
 		return err(errno_code(-rc), "the dataplane did not start the capture: %s",
 			   strerror(-rc));

@@ -38,14 +38,16 @@ struct dp_capture {
 	struct rte_mempool *pool;	/* preallocated copies */
 	struct rte_ring *ring;		/* copies to the main lcore */
 	uint32_t snaplen;
-	/* --- main lcore only --- */
-	uint32_t n_flows;		/* bitmap capacity */
+	/* --- main lcore only: a line of its own, workers read the first --- */
+	uint32_t n_flows __rte_cache_aligned;	/* bitmap capacity */
 	enum dp_capture_state state;
 	uint32_t id;
 	uint32_t max_packets;
 	uint32_t reason;		/* MR_CAPTURE_END_* once stopping */
 	int32_t result;
 	uint64_t deadline_tsc;		/* 0 = none */
+	uint64_t next_check_tsc;	/* of the requester, once a second */
+	int pidfd;			/* of the process that asked (control) */
 	uint64_t qsbr_token;
 	uint64_t written, bytes, over;	/* over: copies past max_packets, not written */
 	struct rte_pcapng *out;

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
@@ -96,6 +97,7 @@ static void clock_start(void)
 int dp_capture_init(struct dp_ctx *ctx)
 {
 	memset(&cap, 0, sizeof(cap));
+	cap.pidfd = -1;
 	cap.n_flows = ctx->cfg.dp.flows;
 	cap.flows = rte_zmalloc("dp_capture_flows", (cap.n_flows + 7) / 8, RTE_CACHE_LINE_SIZE);
 	cap.pool = rte_pktmbuf_pool_create("dp_capture", POOL_SIZE, POOL_CACHE, 0,
@@ -163,6 +165,9 @@ static void finish(struct mr_msg *done, uint64_t generation)
 	if (cap.out != NULL)
 		rte_pcapng_close(cap.out);	/* closes the descriptor */
 	cap.out = NULL;
+	if (cap.pidfd >= 0)
+		close(cap.pidfd);
+	cap.pidfd = -1;
 	for (unsigned i = 0; i < cap.n_ids; i++)
 		cap.flows[cap.ids[i] >> 3] &= (uint8_t)~(1u << (cap.ids[i] & 7));
 	LOG(INFO, "capture %u ended (reason %u): %" PRIu64 " packets written, %" PRIu64
@@ -199,8 +204,12 @@ void dp_capture_fini(struct dp_ctx *ctx)
 	memset(&cap, 0, sizeof(cap));
 }
 
-/* A duplicate of descriptor fd of process pid, checked to be writable. */
-static int take_fd(uint32_t pid, int fd)
+/*
+ * A duplicate of descriptor fd of process pid, checked to be writable. The
+ * pidfd is kept (*pfd_out): a capture whose control has exited is ended, as
+ * nobody could stop it any more.
+ */
+static int take_fd(uint32_t pid, int fd, int *pfd_out)
 {
 	int pfd, out, fl;
 	struct stat st;
@@ -215,21 +224,30 @@ static int take_fd(uint32_t pid, int fd)
 		close(pfd);
 		return -e;
 	}
-	close(pfd);
+	*pfd_out = pfd;
 	fl = fcntl(out, F_GETFL);
 	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY || fstat(out, &st) < 0 ||
 	    !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
 		close(out);
+		close(pfd);
 		return -EBADF;
 	}
 	return out;
+}
+
+/* True once the process behind the pidfd has exited (a pidfd polls readable). */
+static bool requester_gone(int pfd)
+{
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+
+	return pfd >= 0 && poll(&p, 1, 0) == 1;
 }
 
 static int start(struct dp_ctx *ctx, const struct mr_capture_spec *cs)
 {
 	char comment[64];
 	unsigned live = 0;
-	int fd;
+	int fd, pfd = -1;
 
 	if (cap.pool == NULL)
 		return -ENOTSUP;
@@ -246,7 +264,7 @@ static int start(struct dp_ctx *ctx, const struct mr_capture_spec *cs)
 	}
 	if (live == 0)
 		return -ENOENT;
-	fd = take_fd(cs->pid, cs->fd);
+	fd = take_fd(cs->pid, cs->fd, &pfd);
 	if (fd < 0)
 		return fd;
 	snprintf(comment, sizeof(comment), "mrelay capture %u", cs->id);
@@ -255,8 +273,11 @@ static int start(struct dp_ctx *ctx, const struct mr_capture_spec *cs)
 		int e = rte_errno ? rte_errno : EIO;
 
 		close(fd);
+		close(pfd);
 		return -e;
 	}
+	cap.pidfd = pfd;
+	cap.next_check_tsc = rte_rdtsc() + ctx->tsc_hz;
 	drain(false);	/* nothing should be left; make sure */
 	cap.id = cs->id;
 	cap.max_packets = cs->max_packets;
@@ -306,6 +327,9 @@ bool dp_capture_service(struct dp_ctx *ctx, uint64_t now, struct mr_msg *done)
 			stop(ctx, MR_CAPTURE_END_COUNT);
 		else if (cap.deadline_tsc && now >= cap.deadline_tsc)
 			stop(ctx, MR_CAPTURE_END_TIME);
+		else if (now >= cap.next_check_tsc && (cap.next_check_tsc = now + ctx->tsc_hz,
+						       requester_gone(cap.pidfd)))
+			stop(ctx, MR_CAPTURE_END_STOP);
 		else
 			return false;
 	}

@@ -95,7 +95,7 @@ def main():
     with open(ini, 'w') as f:
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 31000\nport-max = 31999\n'
-                f'ack-timeout = 1000\njournal =\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
+                f'ack-timeout = 3000\njournal = {work}/journal.db\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
                 f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
     dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
@@ -238,8 +238,9 @@ def main():
             skip('captures of real traffic', 'no network namespaces here')
 
         def send(n, first):
-            return sh('ip', 'netns', 'exec', ns, sys.executable, '-c', SENDER, f'{NET}.1', str(pb),
-                      str(pa), str(n), str(first), f'{NET}.10', f'{NET}.20')
+            return sh('ip', 'netns', 'exec', ns, sys.executable, '-c', SENDER, f'{NET}.1',
+                      str(ports['b']), str(ports['a']), str(n), str(first), f'{NET}.10', f'{NET}.20')
+        ports = {'a': pa, 'b': pb}  # noqa: F841
 
         if traffic:
             # Latch both sources before capturing (learning is not what is tested here).
@@ -344,6 +345,42 @@ def main():
                 recs, diag = records(pcap3)
                 ok(recs is not None and len(recs) == n_written,
                    'the file after Ctrl-C is complete: tshark reads every packet reported', diag)
+
+            # ---- control dies mid-capture: the dataplane ends it by itself --------------------
+            pcap5 = os.path.join(work, 'ctldown.pcapng')
+            p = cli_bg('capture', 'c1', '-w', pcap5)
+            wait_started(p)
+            send(5, 500)
+            ctl.send_signal(signal.SIGKILL)
+            ctl.wait(timeout=10)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            ok(p.returncode == 1 and 'closed the connection before the capture ended' in err,
+               'control killed mid-capture: mrelayctl says so, exit 1', f'{p.returncode} {out} {err}')
+            ended = False
+            for _ in range(60):
+                dp_log.flush()
+                dp_log.seek(0)
+                ended = 'capture 4 ended' in dp_log.read()
+                if ended:
+                    break
+                time.sleep(0.1)
+            recs, diag = records(pcap5) if have_tshark else ([], '')
+            ok(ended and recs is not None and len(recs) >= 10,
+               'the dataplane ends the capture of a control that is gone; the file is whole', logs())
+            ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log,
+                                   stderr=subprocess.STDOUT)
+            procs.append(ctl)
+            rc = 1
+            for _ in range(100):
+                rc, out, err = cli('call', 'c1')
+                if rc == 0:
+                    break
+                time.sleep(0.1)
+            ok(rc == 0, 'a restarted control takes the call back from its journal', out + err + logs())
 
             # ---- the dataplane stops mid-capture ----------------------------------------------
             pcap4 = os.path.join(work, 'dpdown.pcapng')
