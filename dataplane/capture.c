@@ -96,11 +96,14 @@ static void clock_start(void)
 
 int dp_capture_init(struct dp_ctx *ctx)
 {
+	unsigned n = ctx->test.capture_pool ? ctx->test.capture_pool : POOL_SIZE;
+
 	memset(&cap, 0, sizeof(cap));
 	cap.pidfd = -1;
 	cap.n_flows = ctx->cfg.dp.flows;
 	cap.flows = rte_zmalloc("dp_capture_flows", (cap.n_flows + 7) / 8, RTE_CACHE_LINE_SIZE);
-	cap.pool = rte_pktmbuf_pool_create("dp_capture", POOL_SIZE, POOL_CACHE, 0,
+	/* A small (test) pool has no per-lcore caches: each copy counts. */
+	cap.pool = rte_pktmbuf_pool_create("dp_capture", n, n == POOL_SIZE ? POOL_CACHE : 0, 0,
 					   (uint16_t)rte_pcapng_mbuf_size(SNAPLEN), (int)rte_socket_id());
 	cap.ring = rte_ring_create("dp_capture", RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (cap.flows == NULL || cap.pool == NULL || cap.ring == NULL) {

@@ -106,6 +106,7 @@ struct dp_test_opts {
 	uint32_t rx_pace_us;		/* pause after each RX burst */
 	bool media_hold;		/* media lcores take nothing from their rings until the
 					 * BARRIER after the one that started RX */
+	uint32_t capture_pool;		/* capture copies (0: the default), to exhaust it */
 };
 
 /* The process: built by main.c, port.c and cmdq.c; read-only for workers. */

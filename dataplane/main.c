@@ -62,6 +62,7 @@ static void usage(FILE *f)
 		"  --test-media-hold         media lcores take nothing from their rings until the\n"
 		"                            second BARRIER (the first starts RX); with\n"
 		"                            --test-start-on-barrier\n"
+		"  --test-capture-pool N     capture copies in the pool (1..4095; default 4095)\n"
 		"  In test mode a worker also waits, before each RX burst, until the main lcore\n"
 		"  has handled the ARP/NDP frames handed to it, and the media lcores what they\n"
 		"  were handed (unless held), so that runs are deterministic.\n",
@@ -237,7 +238,7 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST, OPT_PACE, OPT_MEDIA_HOLD };
+	enum { OPT_START_BARRIER = 256, OPT_EXIT_IDLE, OPT_BURST, OPT_PACE, OPT_MEDIA_HOLD, OPT_CAP_POOL };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "instance", required_argument, NULL, 'i' },
@@ -248,6 +249,7 @@ int main(int argc, char **argv)
 		{ "test-burst", required_argument, NULL, OPT_BURST },
 		{ "test-rx-pace-us", required_argument, NULL, OPT_PACE },
 		{ "test-media-hold", no_argument, NULL, OPT_MEDIA_HOLD },
+		{ "test-capture-pool", required_argument, NULL, OPT_CAP_POOL },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char eal_buf[sizeof(ctx.cfg.dp.eal)];
@@ -298,6 +300,13 @@ int main(int argc, char **argv)
 			if (errno || *end || v > 1000000)
 				return bad_arg("--test-rx-pace-us needs 0..1000000");
 			ctx.test.rx_pace_us = (uint32_t)v;
+			break;
+		case OPT_CAP_POOL:
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v == 0 || v > 4095)
+				return bad_arg("--test-capture-pool needs 1..4095");
+			ctx.test.capture_pool = (uint32_t)v;
 			break;
 		default:
 			fprintf(stderr, "%s: unknown or incomplete option '%s'\n", prog,

@@ -13,6 +13,7 @@ unwritable path, the dataplane stopping mid-capture. TAP on stdout.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -50,6 +51,17 @@ def free_tcp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+# A sends N packets back to back: with the dataplane's RX paced they arrive in
+# full bursts, more copies at once than the (test-sized) copy pool holds.
+BURST = r'''
+import socket, struct, sys
+relay, pb, n, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind((sys.argv[5], 40000))
+for i in range(n):
+    s = first + i
+    a.sendto(struct.pack('!BBHII', 0x80, 0, s, 160 * s, 0x1111) + bytes(160), (relay, pb))
+'''
 
 
 def sh(*cmd):
@@ -95,7 +107,7 @@ def main():
     with open(ini, 'w') as f:
         f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
                 f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 31000\nport-max = 31999\n'
-                f'ack-timeout = 3000\njournal = {work}/journal.db\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
+                f'ack-timeout = 5000\njournal = {work}/journal.db\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
                 f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n')
     ctl_log = open(os.path.join(work, 'control.log'), 'w+')
     dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
@@ -120,7 +132,7 @@ def main():
 
     def wait_started(p):
         """Until control has started the capture of background mrelayctl p."""
-        for _ in range(100):
+        for _ in range(200):
             ctl_log.flush()
             ctl_log.seek(0)
             if ctl_log.read().count('started (') > wait_started.seen or p.poll() is not None:
@@ -401,6 +413,61 @@ def main():
                 recs, diag = records(pcap4)
                 ok(recs is not None and len(recs) >= 10,
                    'a dataplane that stops closes the file whole: tshark reads it', diag)
+            # ---- the copy pool exhausted: copies lost, counted, reported; packets relayed ----
+            def flow_packets(fid):
+                rc, d, _ = cli('--json', 'flow', str(fid))
+                try:
+                    return json.loads(d)['flow']['stats']['packets']
+                except (ValueError, KeyError, TypeError):
+                    return -1
+            # A dataplane with a copy pool of 16 and paced RX (full bursts): control
+            # programs the call's flows again, then a burst exhausts the pool.
+            dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--test-capture-pool', '16',
+                                   '--test-rx-pace-us', '2000', '--', '--no-huge', '--no-shconf',
+                                   '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
+                                   '--file-prefix', inst, '-l', '0'],
+                                  stdout=dp_log, stderr=subprocess.STDOUT)
+            procs.append(dp)
+            before = -1
+            for _ in range(150):
+                before = flow_packets(fa)
+                if before == 0:
+                    break
+                time.sleep(0.1)
+            ok(before == 0, 'a restarted dataplane gets the call again from control', logs())
+            for _ in range(100):	# its new TAP goes into the namespace as the first did
+                if sh('ip', 'link', 'show', tap).returncode == 0:
+                    break
+                time.sleep(0.1)
+            for c in steps:
+                sh(*c)
+            send(3, 590)	# the sources are learned again
+            time.sleep(0.5)
+            before = flow_packets(fa)
+            pcap6 = os.path.join(work, 'burst.pcapng')
+            p = cli_bg('capture', 'c1', '-w', pcap6, '--seconds', '2')
+            wait_started(p)
+            sh('ip', 'netns', 'exec', ns, sys.executable, '-c', BURST, f'{NET}.1', str(ports['b']),
+               '60', '600', f'{NET}.10')
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            m = re.search(r'^(\d+) packets written to \S+ \((\d+) dropped', out)
+            written, dropped = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+            after = flow_packets(fa)
+            ok(p.returncode == 0 and dropped > 0 and written + dropped == 120 and
+               f'{dropped} packet copies were dropped' in err,
+               f'a burst beyond the copy pool: {dropped} copies dropped, counted and reported, '
+               f'{written} written (120 in all)', f'{p.returncode} {out} {err}')
+            ok(after - before == 60, 'every packet of the burst was relayed all the same',
+               f'{before} -> {after}')
+            if have_tshark:
+                recs, diag = records(pcap6)
+                ok(recs is not None and len(recs) == written,
+                   'the file holds exactly the copies reported written', diag)
+
     finally:
         for p in procs:
             if p.poll() is None:
