@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,8 +66,13 @@ struct sock_capture {
 	int client;		/* index of the mrelayctl waiting for it; -1 gone */
 	uint32_t id;
 	uint64_t generation;	/* of the dataplane running it */
+	uint32_t dp_pid;	/* that dataplane's process */
+	uint64_t lost_ms;	/* when control lost the dataplane (a late heartbeat); 0 = not */
+	bool stop_pending;	/* a stop asked while the dataplane was away */
 	char target[160];
 };
+
+#define CAPTURE_LOST_MS 10000	/* a dataplane not back after this is gone */
 
 struct ctl_sock {
 	int ep;			/* our own epoll set; in control's loop */
@@ -780,8 +786,13 @@ static void capture_stop(struct ctl_sock *s, bool wait)
 {
 	struct mr_msg m;
 
-	if (!s->cap.active || !ctl_dp_is_ready(&s->ctl->dp))
+	if (!s->cap.active)
 		return;
+	if (!ctl_dp_is_ready(&s->ctl->dp)) {
+		s->cap.stop_pending = true;	/* sent once it is back (ctl_sock_tick) */
+		return;
+	}
+	s->cap.stop_pending = false;
 	memset(&m, 0, sizeof(m));
 	m.hdr.type = MR_MSG_CAPTURE;
 	m.hdr.flow_id = MR_FLOW_ID_NONE;
@@ -884,6 +895,9 @@ static json_t *req_capture(struct ctl *c, struct ctl_sock *s, struct client *cl,
 	s->cap.client = (int)(cl - s->cl);
 	s->cap.id = m.u.capture.id;
 	s->cap.generation = c->dp.generation;
+	s->cap.dp_pid = c->dp.shm.hdr->dp_pid;
+	s->cap.lost_ms = 0;
+	s->cap.stop_pending = false;
 	snprintf(s->cap.target, sizeof(s->cap.target), "%s %s", kind, target);
 	MR_LOG(&ctl_log_dp, NOTICE, "capture %u of %s started (%u flows)", s->cap.id, s->cap.target, n);
 	r = ok_obj();
@@ -964,8 +978,24 @@ void ctl_sock_tick(struct ctl *c)
 
 	if (s == NULL || !s->cap.active)
 		return;
-	if (ctl_dp_is_ready(&c->dp) && c->dp.generation == s->cap.generation)
-		return;
+	/*
+	 * A late heartbeat (a starved dataplane) detaches control for a while;
+	 * the capture goes on there. It is over when another generation runs,
+	 * the process is gone, or the dataplane stays away.
+	 */
+	if (ctl_dp_is_ready(&c->dp)) {
+		if (c->dp.generation == s->cap.generation) {
+			s->cap.lost_ms = 0;
+			if (s->cap.stop_pending)
+				capture_stop(s, false);
+			return;
+		}
+	} else if (kill((pid_t)s->cap.dp_pid, 0) == 0 || errno != ESRCH) {
+		if (s->cap.lost_ms == 0)
+			s->cap.lost_ms = c->now_ms;
+		if (c->now_ms - s->cap.lost_ms < CAPTURE_LOST_MS)
+			return;
+	}
 	capture_end(s, err("ENOTCONN", "the dataplane went away during capture %u; the file "
 			   "may be incomplete", s->cap.id));
 }
