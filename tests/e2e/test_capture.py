@@ -358,6 +358,35 @@ def main():
                 ok(recs is not None and len(recs) == n_written,
                    'the file after Ctrl-C is complete: tshark reads every packet reported', diag)
 
+            # ---- a dataplane stalled past control's heartbeat bound: the capture goes on ------
+            pcap7 = os.path.join(work, 'stall.pcapng')
+            p = cli_bg('capture', 'c1', '-w', pcap7, '-c', '10')
+            wait_started(p)
+            ctl_log.flush()
+            ctl_log.seek(0)
+            seen = ctl_log.read().count('is gone')
+            dp.send_signal(signal.SIGSTOP)
+            time.sleep(4)
+            dp.send_signal(signal.SIGCONT)
+            for _ in range(100):
+                rc, _, _ = cli('drops')
+                if rc == 0:
+                    break
+                time.sleep(0.1)
+            time.sleep(0.5)
+            send(10, 700)
+            try:
+                out, err = p.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            ctl_log.flush()
+            ctl_log.seek(0)
+            gone = ctl_log.read().count('is gone') > seen
+            ok(gone and p.returncode == 0 and '10 packets written' in out and 'ended: count' in out,
+               'a dataplane stalled past the heartbeat bound (control detached, then back): the '
+               'capture goes on to its count', f'gone={gone} {p.returncode} {out} {err}' + logs())
+
             # ---- control dies mid-capture: the dataplane ends it by itself --------------------
             pcap5 = os.path.join(work, 'ctldown.pcapng')
             p = cli_bg('capture', 'c1', '-w', pcap5)
@@ -376,7 +405,7 @@ def main():
             for _ in range(60):
                 dp_log.flush()
                 dp_log.seek(0)
-                ended = 'capture 4 ended' in dp_log.read()
+                ended = 'capture 5 ended' in dp_log.read()
                 if ended:
                     break
                 time.sleep(0.1)
