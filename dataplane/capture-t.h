@@ -14,6 +14,9 @@ struct rte_mempool;
 struct rte_ring;
 struct rte_pcapng;
 
+/* Forwarding and media lcores (lcore index: workers first, then media lcores). */
+#define DP_CAPTURE_MAX_LCORES 32
+
 /* Counters one forwarding lcore keeps of the capture (its own line). */
 struct dp_capture_lcore {
 	uint64_t copied;		/* copies handed to the main lcore */
@@ -53,7 +56,7 @@ struct dp_capture {
 	struct rte_pcapng *out;
 	uint32_t n_ids;
 	uint32_t ids[MR_CAPTURE_MAX_FLOWS];
-	struct dp_capture_lcore lc[MR_SHM_MAX_WORKERS];
+	struct dp_capture_lcore lc[DP_CAPTURE_MAX_LCORES];
 };
 
 #endif

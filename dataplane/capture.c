@@ -113,7 +113,12 @@ int dp_capture_init(struct dp_ctx *ctx)
 	cap.snaplen = SNAPLEN;
 	clock_start();
 	for (unsigned i = 0; i < ctx->n_lcores; i++)
-		ctx->lcores[i]->cap = &cap;
+		if (ctx->lcores[i]->index < DP_CAPTURE_MAX_LCORES)
+			ctx->lcores[i]->cap = &cap;
+	/* Transcoded flows are handled, so captured, on their media lcore. */
+	for (unsigned k = 0; k < ctx->n_media; k++)
+		if (ctx->media[k]->index < DP_CAPTURE_MAX_LCORES)
+			ctx->media[k]->cap = &cap;
 	return 0;
 }
 
@@ -163,7 +168,7 @@ static void finish(struct mr_msg *done, uint64_t generation)
 	uint64_t dropped = 0;
 
 	drain(true);
-	for (unsigned i = 0; i < MR_SHM_MAX_WORKERS; i++)
+	for (unsigned i = 0; i < DP_CAPTURE_MAX_LCORES; i++)
 		dropped += cap.lc[i].dropped;
 	if (cap.out != NULL)
 		rte_pcapng_close(cap.out);	/* closes the descriptor */
@@ -204,6 +209,9 @@ void dp_capture_fini(struct dp_ctx *ctx)
 	for (unsigned i = 0; i < ctx->n_lcores; i++)
 		if (ctx->lcores[i] != NULL)
 			ctx->lcores[i]->cap = NULL;
+	for (unsigned k = 0; k < ctx->n_media; k++)
+		if (ctx->media[k] != NULL)
+			ctx->media[k]->cap = NULL;
 	memset(&cap, 0, sizeof(cap));
 }
 
