@@ -36,6 +36,7 @@
 
 #include <spandsp.h>
 
+#include "mrgen-media.h"
 #include "mrgen-t.h"
 
 #define MAX_BURST 64
@@ -63,6 +64,11 @@ struct gen_opts {
 	uint32_t fault_corrupt;	/* corrupt 1 in N payloads after the CRC */
 	uint32_t drain_ms;
 	bool have_dut_mac;
+	enum gen_scenario scen;
+	const char *program;	/* shm instance to program the flows into */
+	uint32_t verify_every;
+	uint32_t store_max;
+	uint32_t fault_tag;
 };
 
 struct gen_tx_cursor {
@@ -90,6 +96,7 @@ struct gen {
 	uint16_t expect_flags;
 	struct rte_mbuf *arp_out[RX_BURST];
 	unsigned n_arp_out;
+	struct gen_media *media;	/* SRTP and transcoding scenarios */
 };
 
 struct gen_result {
@@ -158,6 +165,16 @@ static void addr_of(const struct gen_plan *p, uint32_t flow, uint32_t *a, uint16
 {
 	*a = flow / p->ports_per_addr;
 	*port = (uint16_t)(p->port_base + flow % p->ports_per_addr);
+}
+
+void gen_flow_endpoints(const struct gen_plan *p, uint32_t flow, uint32_t *gen_ip,
+			uint32_t *dut_ip, uint16_t *port)
+{
+	uint32_t a;
+
+	addr_of(p, flow, &a, port);
+	*gen_ip = p->gen_ip + a;
+	*dut_ip = p->dut_ip + a;
 }
 
 /*
@@ -483,6 +500,88 @@ static inline void track_seq(struct gen *g, struct gen_flow_rx *r, uint64_t s)
 	}
 }
 
+/* ---- media scenarios (mrgen-media.c) -------------------------------- */
+
+static inline bool seq_is_dup(const struct gen_flow_rx *r, uint64_t s)
+{
+	uint64_t k = r->next - 1 - s;
+
+	return s < r->next && k < 64 && ((r->seen >> k) & 1);
+}
+
+/* SRTP and transcoded frames: the flow from the SSRC, the sequence number
+ * from the RTP header (their stamp, if any, is encrypted), the full check
+ * on a sample. Returns true (the caller frees m). */
+static bool media_verify(struct gen *g, struct rte_mbuf *m, uint64_t now)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	enum gen_media_verdict v;
+	struct gen_flow_rx *r;
+	uint64_t ext, base, tsc = 0;
+	uint32_t flow;
+	uint16_t s16;
+	bool anchor;
+
+	v = m->nb_segs != 1 ? GEN_MV_FOREIGN
+			    : gen_media_classify(g->media, d, m->data_len, &flow, &s16, &anchor);
+	if (v == GEN_MV_OK && flow >= g->plan.flows) {
+		g->c.stale++;	/* a flow this trial leaves idle */
+		return true;
+	}
+	if (v == GEN_MV_OK) {
+		r = &g->rx[flow];
+		if (anchor) {
+			gen_media_anchor(g->media, flow, s16, (uint16_t)r->next);
+			s16 = (uint16_t)r->next;
+		}
+		ext = r->next + (uint64_t)(int64_t)(int16_t)(uint16_t)(s16 - (uint16_t)r->next);
+		base = gen_media_base(g->media, flow);
+		if (ext < base || ext > r->next + 32768) {
+			g->c.stale++;
+			return true;
+		}
+		if (seq_is_dup(r, ext)) {
+			g->c.dup++;
+			return true;
+		}
+		v = gen_media_check(g->media, d, m->data_len, flow, ext, &tsc);
+		if (v == GEN_MV_OK) {
+			track_seq(g, r, ext);
+			if (tsc)
+				hist_add(&g->hist, now - tsc);
+			return true;
+		}
+	}
+	switch (v) {
+	case GEN_MV_MISDIRECTED: g->c.misdirected++; break;
+	case GEN_MV_HDR: g->c.hdr_err++; break;
+	case GEN_MV_AUTH: g->c.auth_fail++; break;
+	case GEN_MV_CORRUPT: g->c.corrupt++; break;
+	case GEN_MV_UNDECODABLE: g->c.undecodable++; break;
+	default: g->c.foreign++; break;
+	}
+	return true;
+}
+
+static inline void media_build_frame(struct gen *g, struct rte_mbuf *m, struct gen_tx_cursor *cur,
+				     uint64_t tsc)
+{
+	uint16_t len = gen_media_build(g->media, rte_pktmbuf_mtod(m, uint8_t *), cur->flow, tsc);
+
+	m->data_len = len;
+	m->pkt_len = len;
+	if (++cur->flow == g->plan.flows) {
+		cur->flow = 0;
+		cur->seq++;
+	}
+}
+
+/* Frames that came back and were judged, one way or another. */
+static inline uint64_t accounted(const struct gen_counts *c)
+{
+	return c->rx_ok + c->corrupt + c->hdr_err + c->misdirected + c->auth_fail + c->undecodable;
+}
+
 /* Returns true when the caller frees m. */
 static bool verify(struct gen *g, struct rte_mbuf *m, uint64_t now)
 {
@@ -500,6 +599,8 @@ static bool verify(struct gen *g, struct rte_mbuf *m, uint64_t now)
 		handle_arp(g, m);
 		return false;
 	}
+	if (g->media)
+		return media_verify(g, m, now);
 	if (m->data_len != GEN_FRAME_LEN || m->pkt_len != GEN_FRAME_LEN ||
 	    eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 	    ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != IPPROTO_UDP) {
@@ -606,6 +707,13 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 	uint64_t prev, stall = hz / 20000;
 	uint64_t late = (uint64_t)((duration > 1 ? duration : 1) * (double)hz), deadline;
 
+	if (g->media) {
+		gen_media_stats_reset(g->media);
+		gen_media_trial_begin(g->media, g->plan.flows, count ? count :
+				      rate > 0 ? (uint64_t)(rate * duration) : 0);
+		for (uint32_t f = 0; f < g->plan.flows; f++)
+			g->rx[f].next = gen_media_base(g->media, f);
+	}
 	t0 = rte_rdtsc();
 	prev = t0;
 	tend = count ? UINT64_MAX : t0 + (uint64_t)(duration * (double)hz);
@@ -644,7 +752,10 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 					unsigned keep = 0;
 
 					for (unsigned i = 0; i < want; i++) {
-						build_frame(g, pend[i], &cur, now);
+						if (g->media)
+							media_build_frame(g, pend[i], &cur, now);
+						else
+							build_frame(g, pend[i], &cur, now);
 						if (g->o.fault_drop && --cur.drop_left == 0) {
 							cur.drop_left = g->o.fault_drop;
 							rte_pktmbuf_free(pend[i]);
@@ -676,7 +787,7 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 			/* Over once every frame sent is accounted for; else once
 			 * nothing came for drain_ms (a loaded DUT answers late:
 			 * late is not lost), and never more than 2 s on. */
-			if (c->rx_ok + c->corrupt + c->hdr_err + c->misdirected >= c->tx - c->inj_drop)
+			if (accounted(c) >= c->tx - c->inj_drop)
 				break;
 			now = rte_rdtsc();
 			hard_end = t_tx_end + (2 * drain > 2 * hz ? 2 * drain : 2 * hz);
@@ -690,12 +801,12 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 	res->tx_s = (double)(t_tx_end - t0) / (double)hz;
 	res->tx_pps = (double)(g->c.tx - g->c.inj_drop) / res->tx_s;
 	res->rx_pps = (double)g->c.rx_ok / res->tx_s;
-	res->lost = (int64_t)g->c.tx - (int64_t)(g->c.rx_ok + g->c.corrupt + g->c.hdr_err +
-						   g->c.misdirected);
+	res->lost = (int64_t)g->c.tx - (int64_t)accounted(&g->c);
 	res->offered_ok = rate <= 0 || count || (double)g->c.tx >= 0.999 * rate * duration;
 	{
 		uint64_t bad = (uint64_t)(res->lost > 0 ? res->lost : 0) + g->c.corrupt +
-			       g->c.hdr_err + g->c.misdirected + g->c.dup;
+			       g->c.hdr_err + g->c.misdirected + g->c.dup + g->c.auth_fail +
+			       g->c.undecodable;
 
 		res->pass = res->offered_ok && (double)bad <= g->o.tolerance * (double)g->c.tx;
 		res->why = !res->offered_ok ? (g->c.tx_retries ? "backpressure" : "generator-cpu")
@@ -705,6 +816,19 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 	res->p99_ns = hist_quantile(&g->hist, 0.99) * 1e9 / (double)hz;
 	res->p999_ns = hist_quantile(&g->hist, 0.999) * 1e9 / (double)hz;
 	res->max_ns = (double)g->hist.max * 1e9 / (double)hz;
+}
+
+/* The media scenarios' part of a trial line. */
+static void print_media(const struct gen *g)
+{
+	struct gen_media_stats ms;
+
+	if (g->media == NULL)
+		return;
+	gen_media_stats(g->media, &ms);
+	printf(" scenario=%s auth_fail=%" PRIu64 " undecodable=%" PRIu64 " verified=%" PRIu64
+	       " inline_built=%" PRIu64 " inj_tag=%" PRIu64, gen_scenario_name(g->o.scen),
+	       g->c.auth_fail, g->c.undecodable, ms.verified, ms.inline_built, ms.inj_tag);
 }
 
 static void print_trial(const struct gen *g, const char *phase, const struct gen_result *r)
@@ -718,13 +842,15 @@ static void print_trial(const struct gen *g, const char *phase, const struct gen
 	       " inj_drop=%" PRIu64 " inj_corrupt=%" PRIu64 " tx_retries=%" PRIu64
 	       " stalls=%" PRIu64 " max_loop_us=%.0f"
 	       " tx_pps=%.0f rx_pps=%.0f lat_p50_ns=%.0f lat_p99_ns=%.0f lat_p999_ns=%.0f"
-	       " lat_max_ns=%.0f pass=%d why=%s\n",
+	       " lat_max_ns=%.0f pass=%d why=%s",
 	       phase, g->trial, r->rate, r->tx_s, g->plan.flows, c->tx, c->rx_ok, r->lost,
 	       c->corrupt, c->hdr_err, c->misdirected, c->dup, c->reorder, c->gaps, c->stale,
 	       c->foreign, c->arp_replies, c->inj_drop, c->inj_corrupt, c->tx_retries,
 	       c->stalls, (double)c->max_loop * 1e6 / (double)g->hz,
 	       r->tx_pps, r->rx_pps, r->p50_ns, r->p99_ns, r->p999_ns, r->max_ns,
 	       r->pass ? 1 : 0, r->why);
+	print_media(g);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -736,6 +862,12 @@ static int warmup(struct gen *g)
 	uint32_t fdrop = g->o.fault_drop, fcorr = g->o.fault_corrupt;
 	int rc = -ETIMEDOUT;
 
+	/* A transcoded frame costs the relay some 20 us: a few thousand a
+	 * second keep its queues short. */
+	if (g->o.scen == GEN_SCEN_TRANSCODE && rate > 5000)
+		rate = 5000;
+	if (g->media)
+		gen_media_faults(g->media, false);
 	g->o.fault_drop = g->o.fault_corrupt = 0;
 	/* One frame per flow, so the relay has resolved the generator's
 	 * addresses before any counted frame; retried for flows that lost it. */
@@ -750,6 +882,8 @@ static int warmup(struct gen *g)
 	}
 	g->o.fault_drop = fdrop;
 	g->o.fault_corrupt = fcorr;
+	if (g->media)
+		gen_media_faults(g->media, true);
 	return rc;
 }
 
@@ -758,6 +892,60 @@ static void trial(struct gen *g, const char *phase, double rate, struct gen_resu
 	reset_trial(g, 0);
 	run_trial(g, rate, g->o.duration, 0, r);
 	print_trial(g, phase, r);
+}
+
+/*
+ * Transcoding: the most two-way calls (flows 2i and 2i+1, 50 frames/s each)
+ * the relay carries with no frame lost, by binary search on the number of
+ * calls among the flows programmed; then latency at 50% and 90% of it.
+ */
+static bool xc_trial(struct gen *g, const char *phase, uint32_t calls, struct gen_result *r)
+{
+	uint32_t all = g->plan.flows;
+
+	g->plan.flows = 2 * calls;
+	trial(g, phase, 100.0 * calls, r);
+	g->plan.flows = all;
+	return r->pass;
+}
+
+static int xc_search(struct gen *g)
+{
+	struct gen_result r, r50, r90;
+	uint32_t hi = g->plan.flows / 2, lo = 0, best = 0;
+	int trials = 1;
+
+	if (xc_trial(g, "search", hi, &r)) {
+		best = hi;
+	} else {
+		while (!stop_now && hi - lo > 1 && hi - lo > g->o.precision * hi && trials < 40) {
+			uint32_t mid = (lo + hi) / 2;
+
+			trials++;
+			if (xc_trial(g, "search", mid, &r)) {
+				lo = mid;
+				best = mid;
+			} else {
+				hi = mid;
+			}
+		}
+	}
+	memset(&r50, 0, sizeof(r50));
+	memset(&r90, 0, sizeof(r90));
+	if (best > 0 && !stop_now) {
+		xc_trial(g, "latency50", best / 2 ? best / 2 : 1, &r50);
+		xc_trial(g, "latency90", best * 9 / 10 ? best * 9 / 10 : 1, &r90);
+	}
+	printf("mrgen result mode=%s scenario=transcode flows=%u calls_max=%u trial_s=%.3f"
+	       " tolerance=%g precision=%g trials=%d calls=%u throughput_pps=%.0f"
+	       " l50_p50_ns=%.0f l50_p99_ns=%.0f l50_p999_ns=%.0f l50_pass=%d"
+	       " l90_p50_ns=%.0f l90_p99_ns=%.0f l90_p999_ns=%.0f l90_pass=%d\n",
+	       g->o.mode == GEN_MODE_RELAY ? "relay" : "macswap", g->plan.flows,
+	       g->plan.flows / 2, g->o.duration, g->o.tolerance, g->o.precision, trials, best,
+	       100.0 * best, r50.p50_ns, r50.p99_ns, r50.p999_ns, r50.pass ? 1 : 0,
+	       r90.p50_ns, r90.p99_ns, r90.p999_ns, r90.pass ? 1 : 0);
+	fflush(stdout);
+	return best > 0 ? 0 : -EIO;
 }
 
 /*
@@ -771,6 +959,8 @@ static int search(struct gen *g)
 	double lo = 0, hi, best = 0;
 	int trials = 0;
 
+	if (g->o.scen == GEN_SCEN_TRANSCODE)
+		return xc_search(g);
 	if (g->o.search_max > 0) {
 		hi = g->o.search_max;
 	} else {
@@ -805,11 +995,12 @@ static int search(struct gen *g)
 		trial(g, "latency50", best * 0.5, &r50);
 		trial(g, "latency90", best * 0.9, &r90);
 	}
-	printf("mrgen result mode=%s flows=%u trial_s=%.3f tolerance=%g precision=%g"
+	printf("mrgen result mode=%s scenario=%s flows=%u trial_s=%.3f tolerance=%g precision=%g"
 	       " trials=%d throughput_pps=%.0f"
 	       " l50_p50_ns=%.0f l50_p99_ns=%.0f l50_p999_ns=%.0f l50_pass=%d"
 	       " l90_p50_ns=%.0f l90_p99_ns=%.0f l90_p999_ns=%.0f l90_pass=%d\n",
-	       g->o.mode == GEN_MODE_RELAY ? "relay" : "macswap", g->plan.flows, g->o.duration,
+	       g->o.mode == GEN_MODE_RELAY ? "relay" : "macswap", gen_scenario_name(g->o.scen),
+	       g->plan.flows, g->o.duration,
 	       g->o.tolerance, g->o.precision, trials, best,
 	       r50.p50_ns, r50.p99_ns, r50.p999_ns, r50.pass ? 1 : 0,
 	       r90.p50_ns, r90.p99_ns, r90.p999_ns, r90.pass ? 1 : 0);
@@ -845,6 +1036,14 @@ static void usage(FILE *f)
 		"      --fault-drop N       build but do not send 1 in N frames (tests the checker)\n"
 		"      --fault-corrupt N    flip a payload byte in 1 in N frames after the CRC\n"
 		"      --drain-ms MS        a trial with frames missing ends MS after the last came back (default 500)\n"
+		"      --scenario S         rtp (default), rtp-srtp, srtp-srtp (AES_CM_128_HMAC_SHA1_80, keys\n"
+		"                           from getrandom), transcode (flow 2i PCMU->Opus, 2i+1 Opus->PCMU;\n"
+		"                           --search then searches on the number of calls, 50 frames/s a flow)\n"
+		"      --program INSTANCE   program the flows (with their keys) into the dataplane's shm ring first\n"
+		"      --verify-every N     decrypt or decode 1 in N frames received (default 16; all are\n"
+		"                           checked for flow, headers and sequence)\n"
+		"      --store N            frames protected before a trial, at most (default 1048576)\n"
+		"      --fault-tag N        flip a byte of the SRTP tag in 1 in N frames sent\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            print the version and exit\n",
 		prog, MAX_BURST);
@@ -889,7 +1088,7 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 enum {
 	OPT_TOL = 256, OPT_PREC, OPT_SMAX, OPT_GEN_IP, OPT_DUT_IP, OPT_PBASE, OPT_PPA,
 	OPT_GEN_MAC, OPT_DUT_MAC, OPT_BURST, OPT_NO_WARMUP, OPT_NO_UCK, OPT_FDROP,
-	OPT_FCORR, OPT_DRAIN,
+	OPT_FCORR, OPT_DRAIN, OPT_SCEN, OPT_PROGRAM, OPT_VERIFY, OPT_STORE, OPT_FTAG,
 };
 
 /* Returns 0 to go on, 1 to exit 0 (help, version), -EINVAL for bad usage. */
@@ -916,6 +1115,11 @@ static int parse_opts(int argc, char **argv, struct gen *g, bool *have_gen_mac)
 		{ "fault-drop", required_argument, NULL, OPT_FDROP },
 		{ "fault-corrupt", required_argument, NULL, OPT_FCORR },
 		{ "drain-ms", required_argument, NULL, OPT_DRAIN },
+		{ "scenario", required_argument, NULL, OPT_SCEN },
+		{ "program", required_argument, NULL, OPT_PROGRAM },
+		{ "verify-every", required_argument, NULL, OPT_VERIFY },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "fault-tag", required_argument, NULL, OPT_FTAG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -967,6 +1171,11 @@ static int parse_opts(int argc, char **argv, struct gen *g, bool *have_gen_mac)
 		case OPT_FDROP: rc = parse_u32(optarg, 2, UINT32_MAX, &o->fault_drop); break;
 		case OPT_FCORR: rc = parse_u32(optarg, 2, UINT32_MAX, &o->fault_corrupt); break;
 		case OPT_DRAIN: rc = parse_u32(optarg, 1, 10000, &o->drain_ms); break;
+		case OPT_SCEN: rc = gen_scenario_parse(optarg, &o->scen); break;
+		case OPT_PROGRAM: o->program = optarg; break;
+		case OPT_VERIFY: rc = parse_u32(optarg, 1, 1u << 30, &o->verify_every); break;
+		case OPT_STORE: rc = parse_u32(optarg, 0, 1u << 24, &o->store_max); break;
+		case OPT_FTAG: rc = parse_u32(optarg, 2, UINT32_MAX, &o->fault_tag); break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -987,6 +1196,14 @@ static int parse_opts(int argc, char **argv, struct gen *g, bool *have_gen_mac)
 	}
 	if (p->port_base + (p->ports_per_addr - 1) > 65535) {
 		fprintf(stderr, "%s: --port-base + --ports-per-addr goes past port 65535\n", prog);
+		return -EINVAL;
+	}
+	if (o->scen == GEN_SCEN_TRANSCODE && p->flows % 2) {
+		fprintf(stderr, "%s: transcode takes two flows a call: --flows must be even\n", prog);
+		return -EINVAL;
+	}
+	if (o->program && o->mode != GEN_MODE_RELAY) {
+		fprintf(stderr, "%s: --program goes with --mode relay\n", prog);
 		return -EINVAL;
 	}
 	p->n_addrs = (p->flows + p->ports_per_addr - 1) / p->ports_per_addr;
@@ -1064,6 +1281,30 @@ static int resolve_dut(struct gen *g)
 	return 0;
 }
 
+/* The media scenarios: keys, sessions and signals, then the relay's flows. */
+static int media_init(struct gen *g)
+{
+	struct gen_media_opts mo = {
+		.scen = g->o.scen, .mode = g->o.mode, .verify_every = g->o.verify_every,
+		.store_max = g->o.store_max, .fault_tag = g->o.fault_tag,
+		.udp_cksum = g->o.udp_cksum,
+	};
+	int rc;
+
+	g->media = gen_media_create(&mo, &g->plan);
+	if (g->media == NULL) {
+		fprintf(stderr, "%s: media scenario set-up failed: %s\n", prog, strerror(errno));
+		return -errno;
+	}
+	if (g->o.program == NULL)
+		return 0;
+	rc = gen_media_program(g->media, g->o.program);
+	if (rc)
+		fprintf(stderr, "%s: programming %u flows into '%s': %s\n", prog, g->plan.flows,
+			g->o.program, strerror(-rc));
+	return rc;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -1082,6 +1323,7 @@ int main(int argc, char **argv)
 	g.o = (struct gen_opts){
 		.mode = GEN_MODE_RELAY, .rate = 0, .duration = 2, .precision = 0.01,
 		.burst = 32, .warmup = true, .udp_cksum = true, .drain_ms = 500,
+		.verify_every = 16, .store_max = 1u << 20,
 	};
 	g.plan = (struct gen_plan){
 		.flows = 1000, .gen_ip = 0xc6120002u, .dut_ip = 0xc6120001u,
@@ -1135,15 +1377,20 @@ int main(int argc, char **argv)
 	if (g.o.mode == GEN_MODE_RELAY)
 		announce_addrs(&g);
 	build_template(&g);
+	if (g.o.scen != GEN_SCEN_RTP && media_init(&g)) {
+		rc = 1;
+		goto stop;
+	}
 	ia.s_addr = htonl(g.plan.gen_ip);
 	inet_ntop(AF_INET, &ia, ipbuf[0], sizeof(ipbuf[0]));
 	ia.s_addr = htonl(g.plan.dut_ip);
 	inet_ntop(AF_INET, &ia, ipbuf[1], sizeof(ipbuf[1]));
 	printf("mrgen start mode=%s flows=%u gen_ip=%s dut_ip=%s addrs=%u port_base=%u"
-	       " lcore=%u cpu=%d tsc_hz=%" PRIu64 " frame=%d\n",
+	       " lcore=%u cpu=%d tsc_hz=%" PRIu64 " frame=%d scenario=%s gen_protect_ns=%.0f\n",
 	       g.o.mode == GEN_MODE_RELAY ? "relay" : "macswap", g.plan.flows, ipbuf[0],
 	       ipbuf[1], g.plan.n_addrs, g.plan.port_base, rte_lcore_id(), sched_getcpu(), g.hz,
-	       GEN_FRAME_LEN);
+	       GEN_FRAME_LEN, gen_scenario_name(g.o.scen),
+	       g.media ? gen_media_protect_ns(g.media) : 0.0);
 	fflush(stdout);
 	rc = 0;
 	if (g.o.warmup && warmup(&g)) {
@@ -1163,6 +1410,7 @@ stop:
 	rte_eth_dev_stop(g.port);
 	rte_eth_dev_close(g.port);
 done:
+	gen_media_free(g.media);
 	free(g.rx);
 	rte_eal_cleanup();
 	return rc;
