@@ -13,6 +13,7 @@
 # so its rate is its rate per core; the CPU share it actually got is printed.
 
 wire_notes=()
+wire_gen_extra=()	# more generator options for wire_search (media scenarios)
 
 # wire_dut_cpu PID: user+system clock ticks of a process so far.
 wire_dut_cpu() {
@@ -133,7 +134,7 @@ wire_search() {
   local c0 c1 t0 t1 res
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
   taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" --search \
-    -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 -- \
+    -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 "${wire_gen_extra[@]}" -- \
     -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
     --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
@@ -144,6 +145,8 @@ wire_search() {
     return 1
   fi
   w_tput=$(tr ' ' '\n' <<<"$res" | sed -n 's/^throughput_pps=//p')
+  w_calls=$(tr ' ' '\n' <<<"$res" | sed -n 's/^calls=//p')
+  w_protect=$(sed -n 's/^mrgen start .* gen_protect_ns=\([0-9.]*\).*/\1/p' "$log" | head -n1)
   w_l50=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
     printf "%.1f/%.1f/%.1f", v["l50_p50_ns"] / 1000, v["l50_p99_ns"] / 1000, v["l50_p999_ns"] / 1000 }' <<<"$res")
   w_l90=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
@@ -184,7 +187,118 @@ wire_count() {
 
 wire_mpps() { awk -v p="${1:-0}" 'BEGIN { printf "%.2f Mpps", p / 1e6 }'; }
 
-bench_wire() {
+# wire_media_start DIR FLOWS: mrelay-dataplane as the memif server with room
+# for FLOWS flows and transcoders and nothing programmed: mrelay-gen
+# --program $wire_inst installs the flows with the keys it chose.
+wire_media_start() {
+  local dir=$1 flows=$2 cap=4096 i
+  wire_relay_why=""
+  wire_inst=mrbenchm$$
+  if [ ! -x "$wire_dp" ]; then
+    wire_relay_why="mrelay-dataplane not built"
+    return 1
+  fi
+  while [ $cap -lt $((2 * flows)) ]; do cap=$((cap * 2)); done
+  cat >"$dir/dp.ini" <<INI
+[dataplane]
+instance = $wire_inst
+workers = 0
+flows = $cap
+transcoders = $flows
+[interface media]
+device = net_memif0,role=server,$wire_memif
+address = 198.18.0.1/24
+INI
+  taskset -c "$wire_cpu_dut" "$wire_dp" -c "$dir/dp.ini" -i "$wire_inst" -- \
+    -l "$wire_cpu_dut" --file-prefix "mrbench-dpm$$" "${wire_eal[@]}" -m "$(wire_dp_mem "$cap")" \
+    >"$dir/dut.log" 2>&1 &
+  wire_dut_pid=$!
+  for i in $(seq 300); do
+    [ -e "/dev/shm/mrelay-$wire_inst" ] && return 0
+    if ! kill -0 "$wire_dut_pid" 2>/dev/null; then
+      wire_relay_why="mrelay-dataplane exited: $(tail -n1 "$dir/dut.log")"
+      return 1
+    fi
+    sleep 0.1
+  done
+  wire_relay_why="mrelay-dataplane did not create its shm region"
+  wire_relay_stop
+  return 1
+}
+
+# bench_wire_srtp: RTP->SRTP and SRTP->SRTP re-keying through the relay
+# (AES_CM_128_HMAC_SHA1_80, per-flow keys the generator chose), beside
+# testpmd macswap carrying the same SRTP frames (the generator checks them
+# the same way) and libsrtp's protect rate measured by the generator.
+bench_wire_srtp() {
+  bench_wire_setup || return
+  local f=${flows_list%%,*} scen tp tpp mr mrp ratio label
+  [ -n "$flows_list" ] || f=1000
+  wire_notes+=("SRTP on the wire: 224-byte frames, frames needing a tag protected before each trial (at most 2^20, the rest on the send path: inline_built in the logs); 1 in 16 received frames decrypted with libsrtp and its stamp and CRC checked, the sequence of all")
+  for scen in rtp-srtp srtp-srtp; do
+    label="RTP->SRTP"; [ $scen = srtp-srtp ] && label="SRTP->SRTP rekey"
+    tp=""; tpp=""
+    wire_gen_extra=(--scenario "$scen")
+    if [ -n "$wire_testpmd" ] && wire_testpmd_start "$wire_dir"; then
+      wire_search "testpmd-$scen" "$f" macswap
+      tp=$w_tput; tpp=$w_protect
+      wire_notes+=("$w_note")
+      wire_testpmd_stop
+    fi
+    mr=""; mrp=""
+    if wire_media_start "$wire_dir" "$f"; then
+      wire_gen_extra=(--scenario "$scen" --program "$wire_inst")
+      wire_search "mrelay-$scen" "$f" relay
+      mr=$w_tput; mrp=$w_protect
+      wire_notes+=("$w_note")
+      wire_relay_stop
+    else
+      wire_notes+=("mrelay $scen: not run: $wire_relay_why")
+    fi
+    wire_gen_extra=()
+    ratio=-
+    [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
+    rows+=("$label memif|$f flows, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
+    local p=${mrp:-$tpp}
+    [ -n "$p" ] && [ "$p" != 0 ] &&
+      rows+=("  libsrtp raw protect|same run, generator core|$(awk -v n="$p" 'BEGIN { printf "%.2f Mpps", 1000 / n }')|$p ns/frame (stock libsrtp 2.5)|-")
+  done
+  bench_wire_done
+}
+
+# bench_wire_transcode: two-way PCMU<->Opus calls through the relay (flows
+# 2i PCMU->Opus, 2i+1 Opus->PCMU, 50 frames/s each), binary search on the
+# number of calls for zero loss, beside bench-transcode's raw libopus +
+# G.711 cost in the same run.
+bench_wire_transcode() {
+  bench_wire_setup || return
+  local calls=${wire_calls:-1000} raw line o b
+  [ "$quick" = 1 ] && [ -z "${wire_calls:-}" ] && calls=100
+  line=$("$B/tests/perf/bench-transcode" -n 250 -c 100 -t 3 -i nb 2>/dev/null)
+  raw=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "raw_calls_per_core") print a[2] } }' <<<"$line")
+  b=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "calls_per_core") print a[2] } }' <<<"$line")
+  o=""
+  if wire_media_start "$wire_dir" $((2 * calls)); then
+    wire_gen_extra=(--scenario transcode --program "$wire_inst")
+    wire_search mrelay-transcode $((2 * calls)) relay
+    o=$w_calls
+    wire_notes+=("$w_note")
+    wire_notes+=("transcode on the wire: up to $calls calls programmed, Opus sent narrowband 16 kbit/s (pre-encoded), Opus back decoded with libopus for 1 in 16 frames, the sequence of all; a call's rate is 100 frames/s; the DUT's latency at 50%/90% of the calls found: $w_l50 / $w_l90 us")
+    wire_relay_stop
+    wire_gen_extra=()
+  else
+    wire_notes+=("mrelay transcode: not run: $wire_relay_why")
+  fi
+  local ratio=-
+  [ -n "$o" ] && [ -n "$raw" ] && ratio=$(awk -v o="$o" -v r="$raw" 'BEGIN { if (r > 0) printf "%.2fx", o / r }')
+  rows+=("transcode on the wire|PCMU<->Opus, zero loss|$( [ -n "$o" ] && echo "$o calls/core" || echo "not run")|raw libopus+G.711: ${raw:-n/a} calls/core|$ratio")
+  [ -n "$b" ] && rows+=("  same, CPU time only|bench-transcode, 100 calls|$b calls/core|-|-")
+  bench_wire_done
+}
+
+# The set-up every wire scenario shares (once per run).
+bench_wire_setup() {
+  [ -n "${wire_dir:-}" ] && return 0
   wire_gen=$B/tests/perf/mrelay-gen
   wire_dp=${MRELAY_BENCH_DATAPLANE:-$B/dataplane/mrelay-dataplane}
   wire_flowctl=${MRELAY_BENCH_FLOWCTL:-}
@@ -200,14 +314,14 @@ bench_wire() {
   fi
   wire_testpmd=$(command -v dpdk-testpmd || true)
   wire_trial=${trial_s:-2}
-  local flows=${flows_list:-1000,100000,1000000}
+  wire_flows=${flows_list:-1000,100000,1000000}
   if [ "$quick" = 1 ]; then
     wire_trial=${trial_s:-0.5}
-    [ -z "$flows_list" ] && flows=1000
+    [ -z "$flows_list" ] && wire_flows=1000
   fi
   if [ ! -x "$wire_gen" ]; then
     rows+=("relay, wire|memif 214 B|mrelay-gen not built|-|-")
-    return
+    return 1
   fi
   wire_cpu_dut=0; wire_cpu_gen=1
   if [ "$(nproc)" -lt 2 ]; then
@@ -222,7 +336,7 @@ bench_wire() {
   wire_memif="socket=/run/mrbench-$$.sock,socket-abstract=no,rsize=$wire_rsize"
   # Enough 2 MiB pages for the generator (512 MiB) and the largest DUT.
   local fmax=0 capmax=4096 need
-  for f in ${flows//,/ }; do [ "$f" -gt "$fmax" ] && fmax=$f; done
+  for f in ${wire_flows//,/ }; do [ "$f" -gt "$fmax" ] && fmax=$f; done
   while [ $capmax -lt $((2 * fmax)) ]; do capmax=$((capmax * 2)); done
   need=$(( (512 + $(wire_dp_mem "$capmax")) / 2 + 64 ))
   if [ "$free" -ge "$need" ]; then
@@ -237,9 +351,19 @@ bench_wire() {
   wire_notes+=("DUT on cpu$wire_cpu_dut, one busy-polling core: rates are per DUT core; mrelay-gen on cpu$wire_cpu_gen sends, receives and verifies every frame")
   wire_notes+=("RFC 2544 throughput: binary search, ${wire_trial} s trials, loss tolerance $tolerance, 2% resolution; latency p50/p99/p99.9 in us at 50% and 90% of it")
   wire_notes+=("load average before: $(cut -d' ' -f1-3 /proc/loadavg)")
+}
 
+bench_wire_done() {
+  wire_notes+=("load average after: $(cut -d' ' -f1-3 /proc/loadavg); logs in $wire_dir")
+  local n
+  for n in "${wire_notes[@]}"; do echo "# $n"; done
+  wire_notes=()
+}
+
+bench_wire() {
+  bench_wire_setup || return
   local f tp tp50 tp90 tpmax tpcpu ratio mr mr50 mr90 mrmax mrcpu
-  for f in ${flows//,/ }; do
+  for f in ${wire_flows//,/ }; do
     tp=""; tp50="-"; tp90="-"; tpmax=""; tpcpu=""
     if [ -n "$wire_testpmd" ] && wire_testpmd_start "$wire_dir"; then
       wire_maxrate testpmd "$f" macswap
@@ -273,7 +397,5 @@ bench_wire() {
     rows+=("  latency at 90%|$f flows, p50/p99/p99.9 us|$mr90|testpmd: $tp90|-")
     [ -n "$w_prog" ] && rows+=("flow programming|$f flows, shm ring|$w_prog flows/s|-|-")
   done
-  wire_notes+=("load average after: $(cut -d' ' -f1-3 /proc/loadavg); logs in $wire_dir")
-  local n
-  for n in "${wire_notes[@]}"; do echo "# $n"; done
+  bench_wire_done
 }
