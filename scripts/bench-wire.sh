@@ -23,6 +23,7 @@ wire_dut_cpu() {
 # wire_testpmd_start DIR: dpdk-testpmd macswap as the memif server.
 wire_testpmd_start() {
   local dir=$1
+  rm -f "$dir/stdin"
   mkfifo "$dir/stdin"
   taskset -c "$wire_cpu_dut" stdbuf -oL "$wire_testpmd" --lcores "0@$wire_cpu_dut,1@$wire_cpu_dut" \
     --file-prefix "mrbench-tp$$" "${wire_eal[@]}" -m 512 \
