@@ -23,7 +23,7 @@ wire_dut_cpu() {
 # wire_testpmd_start DIR: dpdk-testpmd macswap as the memif server.
 wire_testpmd_start() {
   local dir=$1
-  rm -f "$dir/stdin"
+  rm -f "$dir/stdin" "$wire_sock"
   mkfifo "$dir/stdin"
   taskset -c "$wire_cpu_dut" stdbuf -oL "$wire_testpmd" --lcores "0@$wire_cpu_dut,1@$wire_cpu_dut" \
     --file-prefix "mrbench-tp$$" "${wire_eal[@]}" -m 512 \
@@ -79,6 +79,7 @@ wire_relay_start() {
     return 1
   fi
   while [ $cap -lt $((2 * flows)) ]; do cap=$((cap * 2)); done
+  rm -f "$wire_sock"	# a memif server's socket may outlive it
   cat >"$dir/dp.ini" <<INI
 [dataplane]
 instance = $inst
@@ -200,6 +201,7 @@ wire_media_start() {
     return 1
   fi
   while [ $cap -lt $((2 * flows)) ]; do cap=$((cap * 2)); done
+  rm -f "$wire_sock"
   cat >"$dir/dp.ini" <<INI
 [dataplane]
 instance = $wire_inst
@@ -334,7 +336,8 @@ bench_wire_setup() {
   hp=/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages
   free=$(cat "$hp" 2>/dev/null || echo 0)
   wire_rsize=${MRELAY_BENCH_MEMIF_RSIZE:-12}
-  wire_memif="socket=/run/mrbench-$$.sock,socket-abstract=no,rsize=$wire_rsize"
+  wire_sock=/run/mrbench-$$.sock
+  wire_memif="socket=$wire_sock,socket-abstract=no,rsize=$wire_rsize"
   # Enough 2 MiB pages for the generator (512 MiB) and the largest DUT.
   local fmax=0 capmax=4096 need
   for f in ${wire_flows//,/ }; do [ "$f" -gt "$fmax" ] && fmax=$f; done
