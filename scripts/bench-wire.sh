@@ -187,6 +187,17 @@ wire_count() {
     else if (n >= 1e3 && n % 1e3 == 0) printf "%dk", n / 1e3; else printf "%d", n }'
 }
 
+# wire_percpu LOG PHASE: in w_pc, frames verified back per second of CPU
+# time the DUT got in the first trial of PHASE (mrelay-gen --dut-pid); in
+# w_pc_pass whether that trial lost nothing.
+wire_percpu() {
+  local line
+  line=$(grep "^mrgen trial phase=$2 " "$1" | head -n1)
+  w_pc_pass=$(tr ' ' '\n' <<<"$line" | sed -n 's/^pass=//p')
+  w_pc=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+    if (v["dut_cpu_ms"] > 0) printf "%.0f", v["rx"] * 1000 / v["dut_cpu_ms"] }' <<<"$line")
+}
+
 wire_mpps() { awk -v p="${1:-0}" 'BEGIN { printf "%.2f Mpps", p / 1e6 }'; }
 
 # wire_media_start DIR FLOWS: mrelay-dataplane as the memif server with room
@@ -235,24 +246,27 @@ INI
 # the same way) and libsrtp's protect rate measured by the generator.
 bench_wire_srtp() {
   bench_wire_setup || return
-  local f=${flows_list%%,*} scen tp tpp mr mrp ratio label
+  local f=${flows_list%%,*} scen tp tpp tpc mr mrp mrc ratio label
   [ -n "$flows_list" ] || f=1000
   wire_notes+=("SRTP on the wire: 224-byte frames, frames needing a tag protected before each trial (at most 2^20, the rest on the send path: inline_built in the logs); 1 in 16 received frames decrypted with libsrtp and its stamp and CRC checked, the sequence of all")
   for scen in rtp-srtp srtp-srtp; do
     label="RTP->SRTP"; [ $scen = srtp-srtp ] && label="SRTP->SRTP rekey"
     tp=""; tpp=""
-    wire_gen_extra=(--scenario "$scen")
+    tpc=""; mrc=""
     if [ -n "$wire_testpmd" ] && wire_testpmd_start "$wire_dir"; then
+      wire_gen_extra=(--scenario "$scen" --dut-pid "$wire_dut_pid")
       wire_search "testpmd-$scen" "$f" macswap
       tp=$w_tput; tpp=$w_protect
+      wire_percpu "$wire_dir/gen-testpmd-$scen-$f.log" max; tpc=$w_pc
       wire_notes+=("$w_note")
       wire_testpmd_stop
     fi
     mr=""; mrp=""
     if wire_media_start "$wire_dir" "$f"; then
-      wire_gen_extra=(--scenario "$scen" --program "$wire_inst")
+      wire_gen_extra=(--scenario "$scen" --program "$wire_inst" --dut-pid "$wire_dut_pid")
       wire_search "mrelay-$scen" "$f" relay
       mr=$w_tput; mrp=$w_protect
+      wire_percpu "$wire_dir/gen-mrelay-$scen-$f.log" max; mrc=$w_pc
       wire_notes+=("$w_note")
       wire_relay_stop
     else
@@ -262,6 +276,9 @@ bench_wire_srtp() {
     ratio=-
     [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
     rows+=("$label memif|$f flows, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
+    ratio=-
+    [ -n "$mrc" ] && [ -n "$tpc" ] && ratio=$(awk -v m="$mrc" -v t="$tpc" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
+    rows+=("  per DUT CPU-second|$f flows, max-rate trial|$( [ -n "$mrc" ] && wire_mpps "$mrc" || echo "n/a")|testpmd: $( [ -n "$tpc" ] && wire_mpps "$tpc" || echo "n/a")|$ratio")
     local p=${mrp:-$tpp}
     [ -n "$p" ] && [ "$p" != 0 ] &&
       rows+=("  libsrtp raw protect|same run, generator core|$(awk -v n="$p" 'BEGIN { printf "%.2f Mpps", 1000 / n }')|$p ns/frame (stock libsrtp 2.5)|-")
@@ -275,16 +292,17 @@ bench_wire_srtp() {
 # G.711 cost in the same run.
 bench_wire_transcode() {
   bench_wire_setup || return
-  local calls=${wire_calls:-1000} raw line o b
+  local calls=${wire_calls:-1000} raw line o b pc
   [ "$quick" = 1 ] && [ -z "${wire_calls:-}" ] && calls=100
   line=$("$B/tests/perf/bench-transcode" -n 250 -c 100 -t 3 -i nb 2>/dev/null)
   raw=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "raw_calls_per_core") print a[2] } }' <<<"$line")
   b=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "calls_per_core") print a[2] } }' <<<"$line")
   o=""
   if wire_media_start "$wire_dir" $((2 * calls)); then
-    wire_gen_extra=(--scenario transcode --program "$wire_inst")
+    wire_gen_extra=(--scenario transcode --program "$wire_inst" --dut-pid "$wire_dut_pid")
     wire_search mrelay-transcode $((2 * calls)) relay
     o=$w_calls
+    wire_percpu "$wire_dir/gen-mrelay-transcode-$((2 * calls)).log" search; pc=$w_pc
     wire_notes+=("$w_note")
     wire_notes+=("transcode on the wire: up to $calls calls programmed, Opus sent narrowband 16 kbit/s (pre-encoded), Opus back decoded with libopus for 1 in 16 frames, the sequence of all; a call's rate is 100 frames/s; the DUT's latency at 50%/90% of the calls found: $w_l50 / $w_l90 us")
     wire_relay_stop
@@ -295,6 +313,13 @@ bench_wire_transcode() {
   local ratio=-
   [ -n "$o" ] && [ -n "$raw" ] && ratio=$(awk -v o="$o" -v r="$raw" 'BEGIN { if (r > 0) printf "%.2fx", o / r }')
   rows+=("transcode on the wire|PCMU<->Opus, zero loss|$( [ -n "$o" ] && echo "$o calls/core" || echo "not run")|raw libopus+G.711: ${raw:-n/a} calls/core|$ratio")
+  if [ -n "$pc" ]; then
+    # Frames back per DUT CPU-second at the top trial ($calls calls offered),
+    # 100 frames/s a call; a lower bound when that trial lost nothing.
+    local lb=""
+    [ "$w_pc_pass" = 1 ] && lb=">= "
+    rows+=("  per DUT CPU-second|$calls calls offered|$lb$(awk -v p="$pc" 'BEGIN { printf "%.0f", p / 100 }') calls|raw: ${raw:-n/a} calls/core|-")
+  fi
   [ -n "$b" ] && rows+=("  same, CPU time only|bench-transcode, 100 calls|$b calls/core|-|-")
   bench_wire_done
 }

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include <rte_arp.h>
@@ -69,6 +70,7 @@ struct gen_opts {
 	uint32_t verify_every;
 	uint32_t store_max;
 	uint32_t fault_tag;
+	int dut_pid;		/* the DUT's CPU time is read around each trial */
 };
 
 struct gen_tx_cursor {
@@ -97,6 +99,7 @@ struct gen {
 	struct rte_mbuf *arp_out[RX_BURST];
 	unsigned n_arp_out;
 	struct gen_media *media;	/* SRTP and transcoding scenarios */
+	double dut_cpu_s;		/* CPU time the DUT got during the last trial */
 };
 
 struct gen_result {
@@ -827,8 +830,9 @@ static void print_media(const struct gen *g)
 		return;
 	gen_media_stats(g->media, &ms);
 	printf(" scenario=%s auth_fail=%" PRIu64 " undecodable=%" PRIu64 " verified=%" PRIu64
-	       " inline_built=%" PRIu64 " inj_tag=%" PRIu64, gen_scenario_name(g->o.scen),
-	       g->c.auth_fail, g->c.undecodable, ms.verified, ms.inline_built, ms.inj_tag);
+	       " inline_built=%" PRIu64 " inj_tag=%" PRIu64 " dut_cpu_ms=%.0f",
+	       gen_scenario_name(g->o.scen), g->c.auth_fail, g->c.undecodable, ms.verified,
+	       ms.inline_built, ms.inj_tag, g->dut_cpu_s * 1000);
 }
 
 static void print_trial(const struct gen *g, const char *phase, const struct gen_result *r)
@@ -887,10 +891,37 @@ static int warmup(struct gen *g)
 	return rc;
 }
 
+/* User + system CPU seconds of a process so far, 0 when unknown. */
+static double proc_cpu_s(int pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold spaces */
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				&ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static void trial(struct gen *g, const char *phase, double rate, struct gen_result *r)
 {
+	double c0 = proc_cpu_s(g->o.dut_pid);
+
 	reset_trial(g, 0);
 	run_trial(g, rate, g->o.duration, 0, r);
+	g->dut_cpu_s = proc_cpu_s(g->o.dut_pid) - c0;
 	print_trial(g, phase, r);
 }
 
@@ -1044,6 +1075,7 @@ static void usage(FILE *f)
 		"                           checked for flow, headers and sequence)\n"
 		"      --store N            frames protected before a trial, at most (default 1048576)\n"
 		"      --fault-tag N        flip a byte of the SRTP tag in 1 in N frames sent\n"
+		"      --dut-pid PID        print the CPU time the DUT got in each trial (dut_cpu_ms)\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            print the version and exit\n",
 		prog, MAX_BURST);
@@ -1089,6 +1121,7 @@ enum {
 	OPT_TOL = 256, OPT_PREC, OPT_SMAX, OPT_GEN_IP, OPT_DUT_IP, OPT_PBASE, OPT_PPA,
 	OPT_GEN_MAC, OPT_DUT_MAC, OPT_BURST, OPT_NO_WARMUP, OPT_NO_UCK, OPT_FDROP,
 	OPT_FCORR, OPT_DRAIN, OPT_SCEN, OPT_PROGRAM, OPT_VERIFY, OPT_STORE, OPT_FTAG,
+	OPT_DUT_PID,
 };
 
 /* Returns 0 to go on, 1 to exit 0 (help, version), -EINVAL for bad usage. */
@@ -1120,6 +1153,7 @@ static int parse_opts(int argc, char **argv, struct gen *g, bool *have_gen_mac)
 		{ "verify-every", required_argument, NULL, OPT_VERIFY },
 		{ "store", required_argument, NULL, OPT_STORE },
 		{ "fault-tag", required_argument, NULL, OPT_FTAG },
+		{ "dut-pid", required_argument, NULL, OPT_DUT_PID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1176,6 +1210,10 @@ static int parse_opts(int argc, char **argv, struct gen *g, bool *have_gen_mac)
 		case OPT_VERIFY: rc = parse_u32(optarg, 1, 1u << 30, &o->verify_every); break;
 		case OPT_STORE: rc = parse_u32(optarg, 0, 1u << 24, &o->store_max); break;
 		case OPT_FTAG: rc = parse_u32(optarg, 2, UINT32_MAX, &o->fault_tag); break;
+		case OPT_DUT_PID:
+			rc = parse_u32(optarg, 1, INT32_MAX, &v);
+			o->dut_pid = (int)v;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
