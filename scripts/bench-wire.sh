@@ -356,6 +356,15 @@ bench_wire_setup() {
     wire_cpu_gen=0
     wire_notes+=("only one core: generator and DUT share it; these figures mean little")
   fi
+  # Hugepage files a killed run left behind (its pid is in the prefix) hold
+  # pages nobody uses: free them first.
+  local stale pid
+  for stale in /dev/hugepages/mrbench-*map_*; do
+    [ -e "$stale" ] || continue
+    pid=${stale#/dev/hugepages/mrbench-}; pid=${pid#gen}; pid=${pid#dp}; pid=${pid#tp}; pid=${pid%%map_*}
+    case $pid in ''|*[!0-9]*) continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -f "$stale"
+  done
   # Hugepages when there are enough free, else the same run without them.
   local hp free
   hp=/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages
