@@ -3,7 +3,9 @@
 (tests/e2e/ngcli.py does the bencoding)."""
 import os
 import socket
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ngcli import bdecode, bencode  # noqa: E402
@@ -45,6 +47,34 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def free_tcp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def sh(*cmd):
+    """Run a command; its exit status and text output (stdout, stderr apart)."""
+    return subprocess.run(list(cmd), capture_output=True, text=True)
+
+
+def tap_into_ns(tap, ns, addrs, mac):
+    """Wait (up to 10 s) for the TAP the dataplane creates, move it into the
+    test's namespace ns with the given MAC and addresses (CIDR strings), and
+    bring it up. Returns (True, '') or (False, what failed)."""
+    for _ in range(100):
+        if sh('ip', 'link', 'show', tap).returncode == 0:
+            break
+        time.sleep(0.1)
+    steps = [['ip', 'link', 'set', tap, 'netns', ns],
+             ['ip', '-n', ns, 'link', 'set', tap, 'address', mac]]
+    steps += [['ip', '-n', ns, 'addr', 'add', a, 'dev', tap] for a in addrs]
+    steps += [['ip', '-n', ns, 'link', 'set', tap, 'up'],
+              ['ip', '-n', ns, 'link', 'set', 'lo', 'up']]
+    res = [sh(*c) for c in steps]
+    return all(x.returncode == 0 for x in res), '\n'.join(x.stderr for x in res)
 
 
 class Ng:

@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, ok, skip  # noqa: E402
+from e2etap import Ng, free_port, free_tcp_port, ok, sh, skip, tap_into_ns  # noqa: E402
 
 NET = '198.18.0'
 SDP_A = (f'v=0\r\no=alice 1 1 IN IP4 {NET}.10\r\ns=-\r\nc=IN IP4 {NET}.10\r\nt=0 0\r\n'
@@ -47,11 +47,6 @@ for i in range(n):
 '''
 
 
-def free_tcp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
 # A sends N packets back to back: with the dataplane's RX paced they arrive in
 # full bursts, more copies at once than the (test-sized) copy pool holds.
 BURST = r'''
@@ -62,10 +57,6 @@ for i in range(n):
     s = first + i
     a.sendto(struct.pack('!BBHII', 0x80, 0, s, 160 * s, 0x1111) + bytes(160), (relay, pb))
 '''
-
-
-def sh(*cmd):
-    return subprocess.run(list(cmd), capture_output=True, text=True)
 
 
 def records(path):
@@ -233,19 +224,8 @@ def main():
 
         traffic = False
         if have_ns:
-            for _ in range(100):
-                if sh('ip', 'link', 'show', tap).returncode == 0:
-                    break
-                time.sleep(0.1)
-            steps = [['ip', 'link', 'set', tap, 'netns', ns],
-                     ['ip', '-n', ns, 'link', 'set', tap, 'address', '02:00:00:00:cc:02'],
-                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.10/24', 'dev', tap],
-                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.20/24', 'dev', tap],
-                     ['ip', '-n', ns, 'link', 'set', tap, 'up'],
-                     ['ip', '-n', ns, 'link', 'set', 'lo', 'up']]
-            res = [sh(*c) for c in steps]
-            traffic = ok(all(x.returncode == 0 for x in res),
-                         "the dataplane's TAP moved into the test's namespace", '\n'.join(x.stderr for x in res))
+            moved, why = tap_into_ns(tap, ns, [f'{NET}.10/24', f'{NET}.20/24'], '02:00:00:00:cc:02')
+            traffic = ok(moved, "the dataplane's TAP moved into the test's namespace", why)
         else:
             skip('captures of real traffic', 'no network namespaces here')
 
@@ -464,12 +444,8 @@ def main():
                     break
                 time.sleep(0.1)
             ok(before == 0, 'a restarted dataplane gets the call again from control', logs())
-            for _ in range(100):	# its new TAP goes into the namespace as the first did
-                if sh('ip', 'link', 'show', tap).returncode == 0:
-                    break
-                time.sleep(0.1)
-            for c in steps:
-                sh(*c)
+            # Its new TAP goes into the namespace as the first did.
+            tap_into_ns(tap, ns, [f'{NET}.10/24', f'{NET}.20/24'], '02:00:00:00:cc:02')
             send(3, 590)	# the sources are learned again
             time.sleep(0.5)
             before = flow_packets(fa)

@@ -27,13 +27,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, ok, skip  # noqa: E402
+from e2etap import Ng, free_port, free_tcp_port, ok, sh, skip, tap_into_ns  # noqa: E402
 
-
-def free_tcp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def scrape(url):
@@ -70,10 +65,6 @@ def exposition_ok(text):
             if declared.get(name) != {'HELP', 'TYPE'} and declared.get(base) != {'HELP', 'TYPE'}:
                 return False, line
     return True, ''
-
-
-def sh(*cmd):
-    return subprocess.run(list(cmd), capture_output=True, text=True)
 
 
 NET = '198.18.0'
@@ -279,20 +270,10 @@ def main():
         # pa: the port written to B (what B sends to); pb: written to A.
         traffic = False
         if have_ns:
-            for _ in range(100):
-                if sh('ip', 'link', 'show', tap).returncode == 0:
-                    break
-                time.sleep(0.1)
-            steps = [['ip', 'link', 'set', tap, 'netns', ns],
-                     ['ip', '-n', ns, 'link', 'set', tap, 'address', '02:00:00:00:cc:01'],
-                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.10/24', 'dev', tap],
-                     ['ip', '-n', ns, 'addr', 'add', f'{NET}.20/24', 'dev', tap],
-                     ['ip', '-n', ns, 'link', 'set', tap, 'up'],
-                     ['ip', '-n', ns, 'link', 'set', 'lo', 'up']]
-            res = [sh(*c) for c in steps]
-            traffic = ok(all(x.returncode == 0 for x in res),
+            moved, why = tap_into_ns(tap, ns, [f'{NET}.10/24', f'{NET}.20/24'], '02:00:00:00:cc:01')
+            traffic = ok(moved,
                          "the dataplane's TAP moved into the test's namespace with both parties' "
-                         'addresses', '\n'.join(x.stderr for x in res))
+                         'addresses', why)
         if traffic:
             s = sh('ip', 'netns', 'exec', ns, sys.executable, '-c', SENDER, f'{NET}.1', str(pb),
                    str(pa), '50', '30', '7', f'{NET}.10', f'{NET}.20')
