@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 		int n = build(buf, sizeof(buf), 0, 0, 999999);
 
 		if (tries > 300) {
-			fprintf(stderr, "bench-ng: control did not come up\n");
+			fprintf(stderr, "bench-ng: control did not come up (last reply: %.300s)\n", rbuf);
 			goto fail;
 		}
 		send(fd, buf, (size_t)n, 0);
