@@ -256,10 +256,14 @@ int main(int argc, char **argv)
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	}
-	/* Wait until control answers offers (the dataplane attached). */
+	/*
+	 * Wait until control answers offers (the dataplane attached). Every
+	 * probe is a new call with its own cookie: a repeated cookie would get
+	 * control's cached first answer back (from before the dataplane came up).
+	 */
 	for (int tries = 0;; tries++) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		int n = build(buf, sizeof(buf), 0, 0, 999999);
+		int n = build(buf, sizeof(buf), (unsigned)tries, 0, 999999);
 
 		if (tries > 300) {
 			fprintf(stderr, "bench-ng: control did not come up (last reply: %.300s)\n", rbuf);
@@ -272,7 +276,12 @@ int main(int argc, char **argv)
 			if (r > 0) {
 				rbuf[r] = '\0';
 				if (strstr(rbuf, "6:result2:ok")) {
-					n = build(buf, sizeof(buf), 0, 2, 999999);
+					unsigned probe = 0;
+
+					/* The call that answered (a late reply may be an earlier probe's). */
+					if (sscanf(rbuf, "%u_", &probe) != 1)
+						probe = (unsigned)tries;
+					n = build(buf, sizeof(buf), probe, 2, 999999);
 					send(fd, buf, (size_t)n, 0);
 					recv(fd, rbuf, sizeof(rbuf), 0);
 					break;
