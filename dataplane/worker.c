@@ -240,12 +240,12 @@ static inline bool source_ok(struct dp_lcore *lc, struct mr_flow_stats *fs,
 }
 
 static inline void rtp_stats(struct mr_flow_stats *fs, const struct dp_flow_action *a,
-			     const uint8_t *pl, uint16_t len, uint64_t now)
+			     const uint8_t *pl, uint16_t len, bool rtcp, uint64_t now)
 {
 	uint32_t ssrc, ts;
 	uint16_t seq;
 
-	if (mr_rtp_is_rtcp(pl, len)) {
+	if (rtcp) {
 		fs->rtcp_packets++;
 		return;
 	}
@@ -341,6 +341,8 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	struct rte_ether_addr mac;
 	bool have_mac;
 	struct dp_txq *tq;
+	bool rtcp;
+	uint8_t pt_out = 0;
 
 	if (unlikely(a->flags & MR_FLOW_F_TRANSCODE) && lc->n_media != 0) {
 		/*
@@ -369,8 +371,9 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		drop(lc, m, why);
 		return;
 	}
+	/* RTP or RTCP, once: unprotecting leaves the header as it was. */
+	rtcp = mr_rtp_is_rtcp(pl, len);
 	if (a->srtp != NULL && a->srtp->in != NULL) {
-		bool rtcp = mr_rtp_is_rtcp(pl, len);
 		int rc = a->srtp->pass ? srtp_verify(lc, a->srtp, m, p, pl, rtcp)
 				       : srtp_in(lc, a->srtp, m, p, pl, rtcp);
 
@@ -391,8 +394,8 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 	fs->packets++;
 	fs->bytes += len;
 	__atomic_store_n(&fs->last_seen_tsc, now, __ATOMIC_RELAXED);
-	rtp_stats(fs, a, pl, len, now);
-	if (unlikely(a->flags & (MR_FLOW_F_RTCP_TERM | MR_FLOW_F_TRANSCODE)) && mr_rtp_is_rtcp(pl, len)) {
+	rtp_stats(fs, a, pl, len, rtcp, now);
+	if (unlikely(a->flags & (MR_FLOW_F_RTCP_TERM | MR_FLOW_F_TRANSCODE)) && rtcp) {
 		/* The remote's reports on a transcoded leg: the relay sends its own. */
 		if (dp_rtcp_consume(lc, fs, pl, len, now) < 0) {
 			fs->drops[MR_FLOW_DROP_MALFORMED]++;
@@ -402,13 +405,13 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (unlikely(a->flags & MR_FLOW_F_DTMF) && !mr_rtp_is_rtcp(pl, len)) {
-		uint8_t pt = pl[1] & 0x7f;
-
-		/* te_pt is the telephone-event as the flow sends it (remapped). */
+	if (!rtcp && len >= MR_RTP_HDR_MIN && (a->pt_map != 0 || (a->flags & MR_FLOW_F_DTMF))) {
+		/* The payload type as the flow sends it: same codec, maybe another number. */
+		pt_out = pl[1] & 0x7f;
 		if (a->pt_map != 0)
-			pt = lc->pt_maps[(size_t)(a->pt_map - 1) * DP_PT_MAP_SIZE + pt];
-		if (pt == a->te_pt)
+			pt_out = lc->pt_maps[(size_t)(a->pt_map - 1) * DP_PT_MAP_SIZE + pt_out];
+		/* te_pt is the telephone-event as the flow sends it (remapped). */
+		if (unlikely(a->flags & MR_FLOW_F_DTMF) && pt_out == a->te_pt)
 			dp_dtmf_pass(lc, fs, a, pl, len);
 	}
 
@@ -438,14 +441,13 @@ static inline void flow_packet(struct dp_lcore *lc, struct rte_mbuf *m, struct d
 		return;
 	}
 	dp_rewrite_rtp(pl, len, a);
-	if (a->pt_map != 0 && len >= MR_RTP_HDR_MIN && !mr_rtp_is_rtcp(pl, len)) {
-		/* Same codec, another number on the other leg: the table was built when programmed. */
-		pl[1] = (uint8_t)((pl[1] & 0x80) |
-				  lc->pt_maps[(size_t)(a->pt_map - 1) * DP_PT_MAP_SIZE + (pl[1] & 0x7f)]);
+	if (a->pt_map != 0 && len >= MR_RTP_HDR_MIN && !rtcp) {
+		/* The table was built when the flow was programmed. */
+		pl[1] = (uint8_t)((pl[1] & 0x80) | pt_out);
 		p->has_sum = 0;	/* the parser's payload sum no longer holds */
 	}
 	if (a->srtp != NULL && a->srtp->out != NULL) {
-		int rc = srtp_out(lc, a->srtp, m, p, pl, mr_rtp_is_rtcp(pl, len));
+		int rc = srtp_out(lc, a->srtp, m, p, pl, rtcp);
 
 		if (unlikely(rc)) {
 			fs->drops[MR_FLOW_DROP_OTHER]++;
