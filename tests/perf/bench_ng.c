@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "shm/shm.h"
+#include "proc_cpu.h"
 
 static volatile bool stop_acker;
 static struct mr_shm region;
@@ -72,27 +73,6 @@ static void *acker(void *arg)
 		}
 	}
 	return NULL;
-}
-
-static double proc_cpu_s(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) == NULL) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static const char sdp_a[] =

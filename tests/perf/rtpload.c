@@ -49,6 +49,7 @@
 #include "bencode/bencode.h"
 #include "sdp/sdp.h"
 #include "../unit/codec_sig.h"
+#include "proc_cpu.h"
 
 #define PKT_LEN		172	/* 12 RTP + 160 PCMU */
 #define STAMP_LEN	16	/* flow, sequence, send time */
@@ -115,29 +116,6 @@ static double self_cpu_s(void)
 }
 
 /* User + system time of a whole process (every thread), in seconds. */
-static double proc_cpu_s(int pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
-
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) == NULL) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	p = strrchr(buf, ')');
-	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
 static void put32(uint8_t *b, uint32_t v)
 {
 	sig_put32(b, v);
