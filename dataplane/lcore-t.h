@@ -107,6 +107,9 @@ struct dp_test_opts {
 	bool media_hold;		/* media lcores take nothing from their rings until the
 					 * BARRIER after the one that started RX */
 	uint32_t capture_pool;		/* capture copies (0: the default), to exhaust it */
+	bool rxq_per_lcore;		/* one RX queue per forwarding lcore even without RSS: the
+					 * caller fills each queue itself (bench-relay's ring port);
+					 * set in code, not a command-line option */
 };
 
 /* The process: built by main.c, port.c and cmdq.c; read-only for workers. */

@@ -86,7 +86,7 @@ static int port_setup(struct dp_ctx *ctx, uint16_t pid, struct dp_iface *ifc, ch
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			di.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
-	} else {
+	} else if (!(nrx > 1 && ctx->test.rxq_per_lcore)) {
 		nrx = 1;	/* one queue, polled by the first lcore */
 	}
 	ntx = (uint16_t)(ctx->n_lcores + ctx->n_media);

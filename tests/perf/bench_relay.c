@@ -23,13 +23,36 @@
  * clock subtracted), not the TSC: a round of transcoding takes hundreds of
  * microseconds, long enough to be preempted on a shared machine.
  *
- *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-x CALLS [-X PACKETS]]
+ * With -w 2, how the packet path scales to two forwarding lcores, each on a
+ * CPU of its own (EAL --lcores 0@A,1@B, A and B the first two CPUs this
+ * process may run on). The set-up is the dataplane's own for two lcores
+ * (dp_port_init, dp_lcores_setup): one rte_hash flow table read under RCU,
+ * a stats slot per lcore, the per-flow stats in shm. Lcore 0 is EAL's main
+ * lcore (as with workers = 0), lcore 1 a worker lcore; their packet path is
+ * the same (nothing reaches the main lcore's service). The ring port has an
+ * RX and a TX ring per lcore, and flow i is fed to queue i % 2, as RSS keeps
+ * a flow on one queue. Each lcore feeds its own RX ring, times its poll with
+ * the TSC, reports its RCU quiescent state after it (as dp_worker_main
+ * does), and checks and recycles what its TX ring gives back: every frame
+ * fed must come out rewritten, or the run fails. A trial ends when the first
+ * lcore has relayed PACKETS. Each trial runs lcore 0 alone with every flow
+ * on its queue, then both lcores; medians of the trials. No NIC and no
+ * memif: the lcores share only the flow table, the stats table, the mbuf
+ * pool and the CPU caches and host of this machine.
+ *
+ *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-w 1|2] [-x CALLS [-X PACKETS]]
  * Prints one line per variant: "bench-relay relay flows=N cycles_pkt=X ns_pkt=Y mpps=Z".
  * then with -x "bench-relay transcode calls=C plain_ns_pkt=P inline_ns_pkt=T
  * handoff_ns_pkt=W media_ns_pkt=M" (thread CPU nanoseconds per packet).
+ * With -w 2 instead of the relay and macswap lines, for 1 and 2 lcores:
+ * "bench-relay relay-xL flows=N lcores=L poll_mpps=P wall_mpps=W cycles_pkt=C[,C]":
+ * poll_mpps sums each lcore's packets per second of its polls alone;
+ * wall_mpps is every lcore's packets per second of wall clock, feeding and
+ * recycling included; cycles_pkt is each lcore's poll per packet.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +75,7 @@
 #include <spandsp.h>
 
 #include "cmdq.h"
+#include "drop.h"
 #include "codec/codec-t.h"
 #include "config/config.h"
 #include "flowtab.h"
@@ -78,6 +102,7 @@ static struct rte_ring *rx_ring[MAX_IFACES], *tx_ring[MAX_IFACES];
 static uint8_t (*frames)[256];
 static uint16_t *frame_len;
 static uint8_t *frame_if;
+static unsigned *frame_flow;
 
 static const uint8_t peer_mac[6] = { 2, 0xaa, 0, 0, 0, 0x50 };
 
@@ -150,6 +175,7 @@ static void build_frame(unsigned i, unsigned flow)
 	memset(pl, 0xd5, sizeof(pl));
 	frame_len[i] = put_frame(frames[i], flow, 0, (uint16_t)i, 0, flow & 0xff, pl, sizeof(pl));
 	frame_if[i] = 0;
+	frame_flow[i] = flow;
 }
 
 static void fill(struct rte_mbuf *m, unsigned i)
@@ -371,6 +397,236 @@ static int xc_bench(unsigned calls, unsigned n_pkts, unsigned trials, unsigned n
 	return 0;
 }
 
+/* -w: one forwarding lcore's part of a run (its queue's rings and frames). */
+#define PAR_MAX 2
+struct par_lcore {
+	struct dp_lcore *lc;
+	struct rte_ring *rx, *tx;	/* its RX queue's ring, its TX queue's ring */
+	const unsigned *ids;		/* frames[] of the flows its queue gets in this run */
+	unsigned n_ids, next;
+	unsigned cpu;
+	/* The last trial: cycles in the poll, frames fed, out, out not rewritten or left over, TSC span. */
+	uint64_t poll_cyc, in, out, bad, t0, t1;
+	struct rte_mbuf *pkts[DP_BURST];
+} __rte_cache_aligned;
+
+static struct par_lcore par[PAR_MAX];
+static unsigned par_worker;	/* the EAL lcore of par[1] */
+static unsigned par_active;	/* lcores in this run */
+static uint64_t par_target;	/* a trial ends when one lcore has relayed this many */
+static unsigned par_ready;
+static bool par_stop;
+static unsigned n_addrs_used;
+
+/* A frame the relay sent: to the peer, from the relay's MAC and one of its addresses. */
+static bool is_relayed(const struct rte_mbuf *m)
+{
+	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip = (const void *)(b + 14);
+
+	return m->data_len >= 42 && memcmp(b, peer_mac, 6) == 0 &&
+	       memcmp(b + 6, ctx.ifaces[0].mac.addr_bytes, 6) == 0 &&
+	       ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
+	       rte_be_to_cpu_32(ip->src_addr) - ip_of(0) < n_addrs_used;
+}
+
+/*
+ * One lcore's trial: feed a burst to its RX ring, time the poll, report the
+ * quiescent state, take the burst back from its TX ring and check it; until
+ * one lcore has relayed par_target frames or a burst comes back short.
+ */
+static int par_lcore_main(void *arg)
+{
+	struct par_lcore *p = arg;
+	struct dp_lcore *lc = p->lc;
+
+	p->poll_cyc = p->in = p->out = p->bad = 0;
+	rte_rcu_qsbr_thread_register(lc->qsv, lc->index);
+	rte_rcu_qsbr_thread_online(lc->qsv, lc->index);
+	__atomic_fetch_add(&par_ready, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&par_ready, __ATOMIC_ACQUIRE) < par_active)
+		rte_pause();
+	p->t0 = rte_rdtsc_precise();
+	while (!__atomic_load_n(&par_stop, __ATOMIC_RELAXED)) {
+		uint64_t c0, c1;
+		unsigned n;
+
+		for (unsigned k = 0; k < DP_BURST; k++)
+			fill(p->pkts[k], p->ids[p->next++ % p->n_ids]);
+		n = rte_ring_enqueue_burst(p->rx, (void **)p->pkts, DP_BURST, NULL);
+		p->in += n;
+		c0 = rte_rdtsc_precise();
+		dp_worker_poll(lc);
+		c1 = rte_rdtsc_precise();
+		/* Nothing of the flow table is held across polls (dp_worker_main). */
+		rte_rcu_qsbr_quiescent(lc->qsv, lc->index);
+		p->poll_cyc += c1 - c0;
+		n = rte_ring_dequeue_burst(p->tx, (void **)p->pkts, DP_BURST, NULL);
+		for (unsigned j = 0; j < n; j++)
+			p->bad += !is_relayed(p->pkts[j]);
+		p->out += n;
+		/* More than was fed is a failure too: it could hide a missing frame. */
+		p->bad += rte_ring_count(p->tx);
+		/* A short burst (dropped or held) or a bad frame ends the trial; the caller says why. */
+		if (n != DP_BURST || p->bad != 0 || p->out >= par_target)
+			__atomic_store_n(&par_stop, true, __ATOMIC_RELAXED);
+		if (n != DP_BURST || p->bad != 0)
+			break;
+	}
+	p->t1 = rte_rdtsc_precise();
+	rte_rcu_qsbr_thread_offline(lc->qsv, lc->index);
+	rte_rcu_qsbr_thread_unregister(lc->qsv, lc->index);
+	return 0;
+}
+
+static void par_fail(unsigned active, const char *why)
+{
+	fprintf(stderr, "bench-relay: %u lcore(s): %s\n", active, why);
+	for (unsigned k = 0; k < active; k++) {
+		fprintf(stderr, "bench-relay: lcore %u (cpu %u): fed %" PRIu64 ", came out %" PRIu64
+			", not rewritten or more than fed %" PRIu64 "\n", k, par[k].cpu, par[k].in,
+			par[k].out, par[k].bad);
+		for (unsigned i = 0; i < DP_DROP__COUNT; i++)
+			if (ctx.shm.workers[k].drops[i])
+				fprintf(stderr, "bench-relay: lcore %u dropped %" PRIu64 " (%s)\n", k,
+					ctx.shm.workers[k].drops[i], dp_drop_names[i]);
+	}
+}
+
+/* One trial of `active` lcores (lcore 0 alone gets every flow); 0, or -1 if a frame went missing. */
+static int par_trial(unsigned active, const unsigned *ids_all, unsigned n_all,
+		     unsigned *const ids_q[PAR_MAX], const unsigned n_q[PAR_MAX])
+{
+	par_active = active;
+	par_ready = 0;
+	par_stop = false;
+	for (unsigned k = 0; k < active; k++) {
+		par[k].ids = active == 1 ? ids_all : ids_q[k];
+		par[k].n_ids = active == 1 ? n_all : n_q[k];
+	}
+	if (active > 1 && rte_eal_remote_launch(par_lcore_main, &par[1], par_worker) != 0) {
+		par_fail(active, "cannot launch the second lcore");
+		return -1;
+	}
+	par_lcore_main(&par[0]);
+	if (active > 1)
+		rte_eal_wait_lcore(par_worker);
+	for (unsigned k = 0; k < active; k++) {
+		if (par[k].in != par[k].out || par[k].bad != 0) {
+			par_fail(active, "a frame fed did not come out rewritten");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What the trials of one run (1 or W lcores) gave. */
+struct par_result {
+	double cyc[PAR_MAX][100];	/* per lcore: cycles per packet of its polls */
+	double poll[100];		/* Mpps: sum of each lcore's packets / its poll time */
+	double wall[100];		/* Mpps: all packets / the wall-clock span of the trial */
+	uint64_t in[PAR_MAX], out[PAR_MAX];
+};
+
+static void par_collect(struct par_result *r, unsigned active, unsigned t)
+{
+	uint64_t first = UINT64_MAX, last = 0, sum = 0;
+
+	r->poll[t] = 0;
+	for (unsigned k = 0; k < active; k++) {
+		const struct par_lcore *p = &par[k];
+
+		r->cyc[k][t] = (double)p->poll_cyc / (double)p->out;
+		r->poll[t] += (double)p->out * (double)ctx.tsc_hz / (double)p->poll_cyc / 1e6;
+		/* One TSC for both lcores: invariant and synchronised across CPUs (as DPDK assumes). */
+		first = RTE_MIN(first, p->t0);
+		last = RTE_MAX(last, p->t1);
+		sum += p->out;
+		r->in[k] += p->in;
+		r->out[k] += p->out;
+	}
+	r->wall[t] = (double)sum * (double)ctx.tsc_hz / (double)(last - first) / 1e6;
+}
+
+static void par_print(struct par_result *r, unsigned active, unsigned n_flows, unsigned trials,
+		      unsigned n_pkts)
+{
+	char cl[64];
+	int off = 0;
+
+	qsort(r->poll, trials, sizeof(r->poll[0]), cmp_d);
+	qsort(r->wall, trials, sizeof(r->wall[0]), cmp_d);
+	for (unsigned k = 0; k < active; k++) {
+		qsort(r->cyc[k], trials, sizeof(r->cyc[k][0]), cmp_d);
+		off += snprintf(cl + off, sizeof(cl) - (size_t)off, "%s%.1f", k ? "," : "",
+				r->cyc[k][trials / 2]);
+	}
+	printf("bench-relay relay-x%u flows=%u lcores=%u poll_mpps=%.2f wall_mpps=%.2f "
+	       "cycles_pkt=%s trials=%u packets=%u\n", active, n_flows, active, r->poll[trials / 2],
+	       r->wall[trials / 2], cl, trials, n_pkts);
+	for (unsigned k = 0; k < active; k++)
+		printf("bench-relay relay-x%u lcore=%u cpu=%u fed=%" PRIu64 " out_rewritten=%" PRIu64 "\n",
+		       active, k, par[k].cpu, r->in[k], r->out[k]);
+}
+
+/*
+ * -w W: in each trial lcore 0 alone with every flow, then W lcores with
+ * flow i on queue i % W (interleaved, so the machine's load moves both
+ * alike); per lcore cycles per packet of the poll, and the aggregates.
+ */
+static int par_bench(unsigned w, unsigned n_flows, unsigned n_pkts, unsigned trials,
+		     unsigned n_frames)
+{
+	unsigned *ids_all = malloc(n_frames * sizeof(unsigned)), *ids_q[PAR_MAX] = { NULL };
+	unsigned n_q[PAR_MAX] = { 0 };
+	static struct par_result one, all;
+
+	for (unsigned k = 0; k < w; k++)
+		ids_q[k] = malloc(n_frames * sizeof(unsigned));
+	for (unsigned k = 0; k < w; k++) {
+		if (ids_all == NULL || ids_q[k] == NULL ||
+		    rte_pktmbuf_alloc_bulk(ctx.pool, par[k].pkts, DP_BURST) != 0) {
+			fprintf(stderr, "bench-relay: no memory or mbufs for lcore %u\n", k);
+			return -1;
+		}
+	}
+	for (unsigned i = 0; i < n_frames; i++) {
+		unsigned q = frame_flow[i] % w;
+
+		ids_all[i] = i;
+		ids_q[q][n_q[q]++] = i;
+	}
+	for (unsigned k = 0; k < w; k++) {
+		if (n_q[k] == 0) {
+			fprintf(stderr, "bench-relay: no flow for lcore %u\n", k);
+			return -1;
+		}
+	}
+	/* What the main lcore's set-up left in lcore 0's TX buffer (ARP) goes out first. */
+	dp_worker_poll(ctx.lcores[0]);
+	for (unsigned k = 0; k < w; k++) {
+		struct rte_mbuf *m = NULL;
+
+		while (rte_ring_dequeue(par[k].tx, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+	}
+	par_target = n_pkts;
+	for (unsigned t = 0; t < trials; t++) {
+		if (par_trial(1, ids_all, n_frames, ids_q, n_q) != 0)
+			return -1;
+		par_collect(&one, 1, t);
+		if (w > 1) {
+			if (par_trial(w, ids_all, n_frames, ids_q, n_q) != 0)
+				return -1;
+			par_collect(&all, w, t);
+		}
+	}
+	par_print(&one, 1, n_flows, trials, n_pkts);
+	if (w > 1)
+		par_print(&all, w, n_flows, trials, n_pkts);
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -388,8 +644,8 @@ static int cmp_d(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	unsigned n_flows = 1000, n_pkts = 2000000, trials = 5, burst = DP_BURST, n_addrs;
-	unsigned calls = 0, xc_pkts = 4000, n_all;
-	char prefix[64], err[256], mem[16];
+	unsigned calls = 0, xc_pkts = 4000, n_all, w = 1;
+	char prefix[64], err[256], mem[16], lcores[64];
 	char *eal[] = { "bench-relay", "--no-huge", "--no-shconf", "--no-pci", "-m", mem,
 			"--log-level=lib.eal:error", "--log-level=port:warning", "-l", "0",
 			"--file-prefix", prefix, NULL };
@@ -398,15 +654,16 @@ int main(int argc, char **argv)
 	unsigned next = 0, n_frames;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:p:t:x:X:")) != -1) {
+	while ((c = getopt(argc, argv, "n:p:t:w:x:X:")) != -1) {
 		switch (c) {
 		case 'n': n_flows = (unsigned)atoi(optarg); break;
 		case 'p': n_pkts = (unsigned)atoi(optarg); break;
 		case 't': trials = (unsigned)atoi(optarg); break;
+		case 'w': w = (unsigned)atoi(optarg); break;
 		case 'x': calls = (unsigned)atoi(optarg); break;
 		case 'X': xc_pkts = (unsigned)atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] "
+			fprintf(stderr, "usage: bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-w 1|2] "
 				"[-x CALLS [-X PACKETS]]\n");
 			return 2;
 		}
@@ -418,7 +675,36 @@ int main(int argc, char **argv)
 			"0..5000 calls, %u or more transcoded packets\n", FLOWS_PER_ADDR * MAX_ADDRS, DP_BURST);
 		return 2;
 	}
+	if (w < 1 || w > PAR_MAX || n_flows < w || (w > 1 && calls) || n_pkts < DP_BURST) {
+		fprintf(stderr, "bench-relay: -w 1 or 2 forwarding lcores, at least as many flows, "
+			"%u or more packets; -x only with -w 1\n", DP_BURST);
+		return 2;
+	}
+	if (w > 1) {
+		/* Each lcore on a CPU of its own: the first W this process may run on. */
+		cpu_set_t cs;
+		unsigned n = 0;
+
+		if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
+			for (unsigned cpu = 0; cpu < CPU_SETSIZE && n < w; cpu++)
+				if (CPU_ISSET(cpu, &cs))
+					par[n++].cpu = cpu;
+		if (n == 0) {
+			fprintf(stderr, "bench-relay: no CPU to run on\n");
+			return 1;
+		}
+		if (n < w) {
+			fprintf(stderr, "bench-relay: %u CPU(s) for %u lcores: they share CPUs, "
+				"the rates mean nothing here\n", n, w);
+			for (unsigned k = n; k < w; k++)
+				par[k].cpu = par[k % n].cpu;
+		}
+		snprintf(lcores, sizeof(lcores), "0@%u,1@%u", par[0].cpu, par[1].cpu);
+		eal[8] = "--lcores";
+		eal[9] = lcores;
+	}
 	n_addrs = (n_all + FLOWS_PER_ADDR - 1) / FLOWS_PER_ADDR;
+	n_addrs_used = n_addrs;
 	{
 		/* The flow table (2 slots per flow, a power of two) takes about
 		 * 310 MiB of DPDK memory per million slots: see the memory line. */
@@ -448,15 +734,23 @@ int main(int argc, char **argv)
 
 		memset(ci, 0, sizeof(*ci));
 		snprintf(ci->name, sizeof(ci->name), "if%u", f);
-		snprintf(name, sizeof(name), "rin%u", f);
-		rx_ring[f] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "rout%u", f);
-		tx_ring[f] = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		/* With -w 2, an RX and a TX ring per lcore (each fills and empties its own). */
+		for (unsigned k = 0; k < w; k++) {
+			snprintf(name, sizeof(name), "rin%u_%u", f, k);
+			par[k].rx = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+			snprintf(name, sizeof(name), "rout%u_%u", f, k);
+			par[k].tx = rte_ring_create(name, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (par[k].rx == NULL || par[k].tx == NULL) {
+				fprintf(stderr, "bench-relay: rings: %s\n", rte_strerror(rte_errno));
+				return 1;
+			}
+		}
+		rx_ring[f] = par[0].rx;
+		tx_ring[f] = par[0].tx;
 		snprintf(name, sizeof(name), "net_ring_bench%u", f);
-		if (rx_ring[f] == NULL || tx_ring[f] == NULL ||
-		    /* Two TX queues on one ring: the worker's and the media lcore's. */
-		    (pid = rte_eth_from_rings(name, &rx_ring[f], 1,
-					      (struct rte_ring *[]){ tx_ring[f], tx_ring[f] }, 2, 0)) < 0 ||
+		if (/* With -w 1, two TX queues on one ring: the worker's and the media lcore's. */
+		    (pid = rte_eth_from_rings(name, (struct rte_ring *[]){ par[0].rx, par[1 % w].rx }, w,
+					      (struct rte_ring *[]){ par[0].tx, par[1 % w].tx }, 2, 0)) < 0 ||
 		    rte_eth_dev_get_name_by_port((uint16_t)pid, ci->device) != 0) {
 			fprintf(stderr, "bench-relay: ring port: %s\n", rte_strerror(rte_errno));
 			return 1;
@@ -473,13 +767,14 @@ int main(int argc, char **argv)
 		ci->has_mac = true;
 		memcpy(ci->mac, (uint8_t[]){ 2, 0, 0, 0, 0, (uint8_t)(1 + f) }, 6);
 	}
-	ctx.n_lcores = 1;
+	ctx.n_lcores = w;
+	ctx.test.rxq_per_lcore = w > 1;	/* the ring port has no RSS: each lcore fills its queue */
 	ctx.n_media = calls ? 1 : 0;
 	ctx.cfg.dp.media_ring = 1024;
 	ctx.tsc_hz = rte_get_tsc_hz();
 	{
 		struct mr_shm_params sp = { .instance = ctx.cfg.dp.instance, .n_flows = ctx.cfg.dp.flows,
-					    .n_workers = 1 + ctx.n_media, .n_ifaces = ctx.cfg.n_ifaces };
+					    .n_workers = w + ctx.n_media, .n_ifaces = ctx.cfg.n_ifaces };
 
 		if (mr_shm_create(&ctx.shm, &sp) != 0) {
 			fprintf(stderr, "bench-relay: shm\n");
@@ -503,11 +798,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-relay: transcoders\n");
 		return 1;
 	}
-	/* The media lcore's context runs on this thread too, after the worker's poll. */
+	/* The media lcore's context runs on this thread too, after the worker's poll;
+	 * with -w 2 the second forwarding lcore is EAL's worker lcore. */
 	lcore_ids[0] = lcore_ids[1] = rte_lcore_id();
+	if (w > 1)
+		lcore_ids[1] = par_worker = rte_get_next_lcore(rte_lcore_id(), 1, 0);
 	if (dp_lcores_setup(&ctx, lcore_ids) != 0) {
 		fprintf(stderr, "bench-relay: lcores\n");
 		return 1;
+	}
+	for (unsigned k = 0; k < w; k++) {
+		par[k].lc = ctx.lcores[k];
+		/* Lcore k polls RX queue k of the port and sends on TX queue k. */
+		if (ctx.lcores[k]->n_rxq != 1 || ctx.lcores[k]->rxq[0].queue_id != k) {
+			fprintf(stderr, "bench-relay: lcore %u does not poll RX queue %u (%u queue(s))\n", k, k,
+				ctx.lcores[k]->n_rxq);
+			return 1;
+		}
 	}
 	ctx.rx_enabled = true;
 	dp_cmdq_init(&ctx);
@@ -617,9 +924,23 @@ int main(int argc, char **argv)
 	frames = malloc((size_t)n_frames * sizeof(*frames));
 	frame_len = malloc(n_frames * sizeof(*frame_len));
 	frame_if = malloc(n_frames);
+	frame_flow = malloc(n_frames * sizeof(*frame_flow));
+	if (frames == NULL || frame_len == NULL || frame_if == NULL || frame_flow == NULL)
+		return 1;
 	srand(1);
 	for (unsigned i = 0; i < n_frames; i++)
 		build_frame(i, (unsigned)rand() % n_flows);
+	if (w > 1) {
+		uint64_t d = 0;
+
+		if (par_bench(w, n_flows, n_pkts, trials, n_frames) != 0)
+			return 1;
+		for (unsigned k = 0; k < w; k++)
+			for (unsigned i = 0; i < DP_DROP__COUNT; i++)
+				d += ctx.shm.workers[k].drops[i];
+		printf("bench-relay dropped=%lu (must be 0)\n", (unsigned long)d);
+		return d ? 1 : 0;
+	}
 	if (rte_pktmbuf_alloc_bulk(ctx.pool, pkts, burst) != 0)
 		return 1;
 
@@ -682,9 +1003,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-relay: transcoding run failed\n");
 			return 1;
 		}
-		for (unsigned w = 0; w < 2; w++)
+		for (unsigned slot = 0; slot < 2; slot++)
 			for (unsigned i = 0; i < DP_DROP__COUNT; i++)
-				d += ctx.shm.workers[w].drops[i];
+				d += ctx.shm.workers[slot].drops[i];
 		printf("bench-relay transcode dropped=%lu (must be 0) transcoded=%" PRIu64 "\n",
 		       (unsigned long)d, ctx.shm.workers[1].ring_packets);
 		if (d)
