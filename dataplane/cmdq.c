@@ -698,10 +698,14 @@ static void parked(struct dp_ctx *ctx, uint64_t now)
 	svc.n_parked = kept;
 }
 
+/* The neighbor table is walked every 100 ms in NEIGH_STEPS slices. */
+#define NEIGH_STEPS 100
+
 static void neigh_tick(struct dp_ctx *ctx, uint64_t now)
 {
 	struct rte_mbuf *m[DP_BURST];
-	unsigned n = dp_neigh_tick(ctx->neigh, ctx->ifaces, ctx->n_ifaces, ctx->pool, now, m, DP_BURST);
+	unsigned n = dp_neigh_tick_step(ctx->neigh, ctx->ifaces, ctx->n_ifaces, ctx->pool, now, m,
+					DP_BURST, NEIGH_STEPS);
 
 	for (unsigned i = 0; i < n; i++)
 		local_tx(ctx, m[i]);
@@ -709,10 +713,21 @@ static void neigh_tick(struct dp_ctx *ctx, uint64_t now)
 
 /* ---- idle and learned scan ---- */
 
+/*
+ * The scan walks the whole table every SCAN_ROUND_S seconds in steps of
+ * SCAN_STEP_US: a step looks at cap / (SCAN_ROUND_S * 1e6 / SCAN_STEP_US)
+ * slots (33 of 2,097,152, a few microseconds), never a long stretch. With
+ * workers = 0 the same lcore forwards: one scan of cap / 64 slots every
+ * 100 ms held it for about a millisecond at a million flows, and every
+ * packet that arrived meanwhile waited that long.
+ */
+#define SCAN_ROUND_S 6.4
+#define SCAN_STEP_US 100
+
 static void scan(struct dp_ctx *ctx, uint64_t now)
 {
 	uint32_t cap = dp_flowtab_capacity(ctx->ft);
-	uint32_t todo = RTE_MAX(1024u, cap / 64);
+	uint32_t todo = RTE_MAX(4u, (uint32_t)((double)cap * SCAN_STEP_US / (SCAN_ROUND_S * 1e6)));
 
 	for (uint32_t i = 0; i < todo && out_room() > 2; i++) {
 		uint32_t id = svc.scan_cursor;
@@ -879,11 +894,11 @@ void dp_service(struct dp_ctx *ctx)
 	}
 	if (now >= svc.next_neigh) {
 		neigh_tick(ctx, now);
-		svc.next_neigh = now + svc.hz / 10;
+		svc.next_neigh = now + svc.hz / 10 / NEIGH_STEPS;
 	}
 	if (now >= svc.next_scan) {
 		scan(ctx, now);
-		svc.next_scan = now + svc.hz / 10;
+		svc.next_scan = now + svc.hz / (1000000 / SCAN_STEP_US);
 	}
 	if (now >= svc.next_publish) {
 		dp_port_publish(ctx);

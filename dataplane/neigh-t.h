@@ -89,6 +89,7 @@ struct dp_neigh {
 	struct dp_neigh_stats stats;
 	uint64_t *drops;		/* dp_neigh_set_drops(), may be NULL */
 	uint64_t now_tsc;		/* the clock: last dp_neigh_tick()'s now_tsc */
+	uint32_t tick_cursor;		/* dp_neigh_tick_step(): the next entry */
 };
 
 /* One entry as dp_neigh_dump()/dp_neigh_next() report it. */

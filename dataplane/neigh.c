@@ -1123,23 +1123,26 @@ static const struct dp_iface *iface_find(const struct dp_iface *ifaces, unsigned
 	return NULL;
 }
 
-unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
-		       struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
-		       unsigned max)
+/* Ages and probes `slots` entries from n->tick_cursor on (wrapping). */
+static unsigned tick_slots(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
+			   struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
+			   unsigned max, uint32_t slots)
 {
 	const struct dp_neigh_params *pr = &n->params;
 	unsigned count = 0;
-	uint32_t i;
 
 	if (now_tsc > n->now_tsc)
 		n->now_tsc = now_tsc;
 	now_tsc = n->now_tsc;
 
-	for (i = 0; i < n->n_slots; i++) {
+	for (uint32_t k = 0; k < slots; k++) {
+		uint32_t i = n->tick_cursor;
 		struct dp_neigh_entry *e = &n->entries[i];
 		const struct dp_iface *ifc;
 		struct rte_mbuf *m;
 		bool unicast = false;
+
+		n->tick_cursor = i + 1 >= n->n_slots ? 0 : i + 1;
 
 		if (!e->used)
 			continue;
@@ -1183,6 +1186,23 @@ unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsign
 		}
 	}
 	return count;
+}
+
+unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
+		       struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
+		       unsigned max)
+{
+	n->tick_cursor = 0;
+	return tick_slots(n, ifaces, n_ifaces, mp, now_tsc, out, max, n->n_slots);
+}
+
+unsigned dp_neigh_tick_step(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
+			    struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
+			    unsigned max, unsigned steps)
+{
+	uint32_t slots = (n->n_slots + steps - 1) / (steps ? steps : 1);
+
+	return tick_slots(n, ifaces, n_ifaces, mp, now_tsc, out, max, RTE_MIN(slots, n->n_slots));
 }
 
 static unsigned mcast_add(struct rte_ether_addr *out, unsigned k, unsigned max,

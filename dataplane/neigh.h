@@ -90,6 +90,15 @@ int dp_neigh_input(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n
 unsigned dp_neigh_tick(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
 		       struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
 		       unsigned max);
+/*
+ * The same work in `steps` slices: one call looks at n_slots / steps entries
+ * from where the last one stopped, so `steps` calls make one dp_neigh_tick().
+ * For a lcore that also forwards: the whole table at once (16,384 entries)
+ * holds it for tens of microseconds.
+ */
+unsigned dp_neigh_tick_step(struct dp_neigh *n, const struct dp_iface *ifaces, unsigned n_ifaces,
+			    struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
+			    unsigned max, unsigned steps);
 /* The main lcore's drop counters, for dp_neigh_tick()'s DP_DROP_NO_MBUF (may be NULL). */
 void dp_neigh_set_drops(struct dp_neigh *n, uint64_t *drops);
 

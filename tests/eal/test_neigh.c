@@ -1260,6 +1260,63 @@ START_TEST(tick_no_mbuf)
 }
 END_TEST
 
+/* The last octet of the IPv4 address an ARP request asks for. */
+static unsigned arp_target_last(const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	unsigned off = (f[12] == 0x81 && f[13] == 0x00) ? 18 : 14;
+
+	ck_assert_uint_eq(f[off - 2], 0x08);
+	ck_assert_uint_eq(f[off - 1], 0x06);
+	return f[off + 27];
+}
+
+/* In slices: `steps` calls of dp_neigh_tick_step() do what one
+ * dp_neigh_tick() does, each due entry probed once, wherever its slot. */
+START_TEST(tick_step)
+{
+	static const char *const ips[] = { "198.18.0.10", "198.18.0.11", "198.18.0.12",
+					   "198.18.0.13", "198.18.0.14" };
+	const unsigned n_ips = RTE_DIM(ips), rounds[2] = { nt->n_slots, 7 };
+	struct dp_neigh_params p = test_params();
+	struct rte_mbuf *out[8];
+	uint64_t t = rte_get_tsc_cycles();
+	unsigned i, j, r, k;
+
+	for (i = 0; i < n_ips; i++) {
+		struct mr_ip d = ipa(ips[i]);
+		uint32_t idx;
+
+		ck_assert_int_eq(dp_neigh_resolve(nt, &ifs[0], &d, &idx), 0);
+	}
+	/* One slot a call, then seven slices; the second round is due again. */
+	for (r = 0; r < 2; r++, t += p.retrans_tsc) {
+		unsigned seen[RTE_DIM(ips)] = { 0 }, total = 0;
+
+		for (j = 0; j < rounds[r]; j++) {
+			k = dp_neigh_tick_step(nt, ifs, 2, mp, t, out, 8, rounds[r]);
+			if (r == 0)
+				ck_assert_uint_le(k, 1);
+			for (i = 0; i < k; i++) {
+				unsigned last = arp_target_last(out[i]);
+
+				ck_assert_uint_ge(last, 10);
+				ck_assert_uint_le(last, 14);
+				seen[last - 10]++;
+				rte_pktmbuf_free(out[i]);
+			}
+			total += k;
+		}
+		ck_assert_uint_eq(total, n_ips);
+		for (i = 0; i < n_ips; i++)
+			ck_assert_uint_eq(seen[i], 1);
+		/* Another round at the same time: nothing is due yet. */
+		for (j = 0; j < rounds[r]; j++)
+			ck_assert_uint_eq(dp_neigh_tick_step(nt, ifs, 2, mp, t, out, 8, rounds[r]), 0);
+	}
+}
+END_TEST
+
 /* ---- learning ------------------------------------------------------------ */
 
 START_TEST(learning)
@@ -1422,6 +1479,7 @@ static Suite *neigh_suite(void)
 	tcase_add_test(tc, tick_arp);
 	tcase_add_test(tc, tick_vlan_ns);
 	tcase_add_test(tc, tick_no_mbuf);
+	tcase_add_test(tc, tick_step);
 	tcase_add_test(tc, learning);
 	tcase_add_test(tc, mac_publish);
 	tcase_add_test(tc, inspect);

@@ -87,6 +87,7 @@ struct gen_counts {
 	uint64_t inj_corrupt;	/* payload byte flipped after the CRC (--fault-corrupt) */
 	uint64_t tx_retries;	/* tx_burst returned short (back-pressure) */
 	uint64_t stalls;	/* loop iterations longer than 50 us (the core was taken away) */
+	uint64_t shifted;	/* TSC cycles the paced schedule moved on for them */
 	uint64_t max_loop;	/* longest loop iteration, TSC cycles */
 	uint64_t auth_fail;	/* SRTP tag rejected (media scenarios) */
 	uint64_t undecodable;	/* transcoded payload that does not decode */
