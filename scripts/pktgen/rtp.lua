@@ -24,6 +24,7 @@
 -- the percentage means nothing and MRBENCH_PPS is the option to use.
 
 local port = "0"
+-- setup-calls writes 214-byte frames; pktgen adds 24 (FCS, preamble, gap).
 local frame_wire_bits = (214 + 24) * 8
 local gen_ip = os.getenv("MRBENCH_GEN_IP") or "198.18.0.2/24"
 local seconds = tonumber(os.getenv("MRBENCH_SECONDS") or "10")
@@ -56,11 +57,17 @@ pktgen.pcap(port, "on")
 pktgen.set(port, "count", 0)
 pktgen.delay(1000)
 
+-- A NIC's link may take seconds to come up after the port starts.
 local mbps = link_mbps()
+for _ = 1, 20 do
+	if mbps > 0 then break end
+	pktgen.delay(500)
+	mbps = link_mbps()
+end
 local rate
 if want_pps then
 	if mbps == 0 then
-		print("mrbench pktgen: port " .. port .. " is down or reports no speed")
+		print("rtp.lua: port " .. port .. " is down or reports no speed: no MRBENCH_PPS pacing")
 		pktgen.quit()
 		return
 	end
