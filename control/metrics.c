@@ -213,6 +213,12 @@ static void write_all(struct ctl *c, FILE *f)
 		for (unsigned w = 0; w < nw; w++)
 			fprintf(f, "mrelay_worker_cycles_total{worker=\"%u\"} %llu\n", w,
 				(unsigned long long)shm->workers[w].total_tsc);
+		_Static_assert(MR_POLL_GAP_US == 50, "the help text below");
+		family(f, "mrelay_worker_poll_gaps_total", "counter",
+		       "Loops longer than 50 us (packets waited), per worker lcore");
+		for (unsigned w = 0; w < nw; w++)
+			fprintf(f, "mrelay_worker_poll_gaps_total{worker=\"%u\"} %llu\n", w,
+				(unsigned long long)shm->workers[w].poll_gaps);
 	}
 	hist_write(f, "mrelay_call_mos", "MOS estimate (simplified E-model) of each party of each ended call",
 		   &m->mos, mos_le, sizeof(mos_le) / sizeof(mos_le[0]));

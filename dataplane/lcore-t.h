@@ -82,6 +82,7 @@ struct dp_lcore {
 	struct rte_mbuf *media_buf[DP_MAX_MEDIA][DP_BURST];
 	/* --- cold --- */
 	uint64_t loop_tsc;			/* start of the previous loop */
+	uint64_t gap_tsc;			/* MR_POLL_GAP_US in TSC cycles */
 	uint16_t tx_ports[DP_MAX_PORTS];	/* ports to flush */
 	uint16_t n_tx_ports;
 	bool test_mode;				/* track RX activity for exit-when-idle */

@@ -36,9 +36,7 @@ void dp_media_poll(struct dp_lcore *lc)
 	}
 	if (n != 0)
 		lc->ws->busy_tsc += rte_rdtsc() - start;
-	if (lc->loop_tsc)
-		lc->ws->total_tsc += start - lc->loop_tsc;
-	lc->loop_tsc = start;
+	dp_lcore_loop_done(lc, start);
 }
 
 int dp_media_main(void *arg)

@@ -71,6 +71,7 @@ static struct dp_lcore *lcore_new(struct dp_ctx *ctx, unsigned lcore_id, unsigne
 	lc->park_ring = ctx->park_ring;
 	lc->qsv = ctx->qsv;
 	lc->tsc_hz = ctx->tsc_hz;
+	lc->gap_tsc = ctx->tsc_hz / 1000000 * MR_POLL_GAP_US;
 	lc->ttl = ctx->cfg.dp.ttl;
 	lc->burst = ctx->test.burst ? ctx->test.burst : DP_BURST;
 	lc->test_mode = ctx->test.exit_when_idle_ms != 0 || ctx->test.start_on_barrier;
@@ -627,9 +628,7 @@ void dp_worker_poll(struct dp_lcore *lc)
 	}
 	if (lc->ws->rx_packets != rx)
 		lc->ws->busy_tsc += rte_rdtsc() - start;
-	if (lc->loop_tsc)
-		lc->ws->total_tsc += start - lc->loop_tsc;
-	lc->loop_tsc = start;
+	dp_lcore_loop_done(lc, start);
 }
 
 int dp_worker_main(void *arg)

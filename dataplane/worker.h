@@ -2,6 +2,8 @@
 #ifndef DP_WORKER_H
 #define DP_WORKER_H
 
+#include <rte_branch_prediction.h>
+
 #include "lcore-t.h"
 
 /*
@@ -26,6 +28,23 @@ void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, ui
 
 /* One loop of the packet path: every RX queue once, then flush TX. */
 void dp_worker_poll(struct dp_lcore *lc);
+
+/* End of a loop that began at `start`: the time since the previous one, and
+ * whether it was a gap packets had to wait through (mr_worker_stats). */
+static inline void dp_lcore_loop_done(struct dp_lcore *lc, uint64_t start)
+{
+	if (lc->loop_tsc) {
+		uint64_t d = start - lc->loop_tsc;
+
+		lc->ws->total_tsc += d;
+		if (unlikely(d > lc->gap_tsc)) {
+			lc->ws->poll_gaps++;
+			if (d > lc->ws->poll_gap_max_tsc)
+				lc->ws->poll_gap_max_tsc = d;
+		}
+	}
+	lc->loop_tsc = start;
+}
 
 /* Worker lcore entry point (rte_eal_remote_launch): polls until ctx->quit. */
 int dp_worker_main(void *arg);

@@ -24,6 +24,7 @@ wire_dut_cpu() {
 wire_testpmd_start() {
   local dir=$1
   rm -f "$dir/stdin" "$wire_sock"
+  wire_dut_inst=""
   mkfifo "$dir/stdin"
   taskset -c "$wire_cpu_dut" stdbuf -oL "$wire_testpmd" --lcores "0@$wire_cpu_dut,1@$wire_cpu_dut" \
     --file-prefix "mrbench-tp$$" "${wire_eal[@]}" -m 512 \
@@ -40,6 +41,16 @@ wire_testpmd_start() {
   echo "scripts/bench: testpmd did not start; its log:" >&2
   tail -n 20 "$dir/dut.log" >&2
   return 1
+}
+
+# wire_dut_gaps: "GAPS MAX_US" of the mrelay DUT's forwarding lcore (loops
+# longer than 50 us: its core taken away, or its own work ran long), or
+# nothing when the DUT is not mrelay.
+wire_dut_gaps() {
+  [ -n "${wire_dut_inst:-}" ] && [ -x "${wire_flowctl:-}" ] || return 0
+  "$wire_flowctl" -i "$wire_dut_inst" -w 1000 workers 2>/dev/null |
+    awk '/^worker 0 / { for (i = 3; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+      print v["poll_gaps"] + 0, v["poll_gap_max_us"] + 0 }'
 }
 
 wire_testpmd_stop() {
@@ -89,6 +100,7 @@ flows = $cap
 device = net_memif0,role=server,$wire_memif
 address-range = 198.18.0.1-198.18.0.$naddr/24
 INI
+  wire_dut_inst=$inst
   taskset -c "$wire_cpu_dut" "$wire_dp" -c "$dir/dp.ini" -i "$inst" -- \
     -l "$wire_cpu_dut" --file-prefix "mrbench-dp$$" "${wire_eal[@]}" -m "$(wire_dp_mem "$cap")" \
     >"$dir/dut.log" 2>&1 &
@@ -133,13 +145,15 @@ wire_relay_stop() {
 # the DUT core it used), w_note.
 wire_search() {
   local dut=$1 flows=$2 mode=$3 log=$wire_dir/gen-$1-$2.log
-  local c0 c1 t0 t1 res
+  local c0 c1 t0 t1 res g0 g1
+  g0=$(wire_dut_gaps)
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
   taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" --search \
     -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 "${wire_gen_extra[@]}" -- \
     -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
     --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
+  g1=$(wire_dut_gaps)
   res=$(grep '^mrgen result' "$log" | tail -n1)
   w_tput=""; w_l50="-"; w_l90="-"; w_cpu="-"; w_note=""
   if [ -z "$res" ]; then
@@ -161,6 +175,9 @@ wire_search() {
   maxloop=$(sed -n 's/^mrgen trial .* max_loop_us=\([0-9]*\) .*/\1/p' "$log" | sort -n | tail -n1)
   shifted=$(sed -n 's/^mrgen trial .* shifted_us=\([0-9]*\) .*/\1/p' "$log" | awk '{ s += $1 } END { printf "%.1f", s / 1000 }')
   w_note="$dut, $flows flows: $trials trials, DUT core busy ${w_cpu}% of the time, generator lost its core $stalls times for >50 us (longest ${maxloop:-0} us; its schedule resumed ${shifted} ms later in all, without a catch-up burst)"
+  if [ -n "$g0" ] && [ -n "$g1" ]; then
+    w_note+="; the DUT's forwarding loop took >50 us $(( ${g1% *} - ${g0% *} )) times (longest since start ${g1#* } us)"
+  fi
   return 0
 }
 
@@ -238,6 +255,7 @@ transcoders = $flows
 device = net_memif0,role=server,$wire_memif
 address = 198.18.0.1/24
 INI
+  wire_dut_inst=$wire_inst
   taskset -c "$wire_cpu_dut" "$wire_dp" -c "$dir/dp.ini" -i "$wire_inst" -- \
     -l "$wire_cpu_dut" --file-prefix "mrbench-dpm$$" "${wire_eal[@]}" -m "$(wire_dp_mem "$cap")" \
     >"$dir/dut.log" 2>&1 &

@@ -632,7 +632,7 @@ int cli_cmd_drops(struct cli *g, int argc, char **argv)
 }
 
 struct wsample {
-	uint64_t rx, tx, busy, total, txd;
+	uint64_t rx, tx, busy, total, txd, gaps, gap_max;
 	uint32_t role, lcore;
 };
 
@@ -659,6 +659,8 @@ static void wsample_take(const struct mr_shm *shm, struct wsample *s, unsigned n
 		s[w].busy = __atomic_load_n(&ws->busy_tsc, __ATOMIC_RELAXED);
 		s[w].total = __atomic_load_n(&ws->total_tsc, __ATOMIC_RELAXED);
 		s[w].txd = __atomic_load_n(&ws->tx_dropped, __ATOMIC_RELAXED);
+		s[w].gaps = __atomic_load_n(&ws->poll_gaps, __ATOMIC_RELAXED);
+		s[w].gap_max = __atomic_load_n(&ws->poll_gap_max_tsc, __ATOMIC_RELAXED);
 	}
 }
 
@@ -678,7 +680,9 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 			 "Per-lcore load (busy cycles / loop cycles) and packet rates over half a "
 			 "second, read\nfrom the dataplane's shared memory. ROLE: worker (forwards), "
 			 "main (ARP/ND, commands),\nmedia (transcodes; its RX is what the workers "
-			 "handed it over its ring).", &shm, NULL);
+			 "handed it over its ring). GAPS: loops longer than 50 us since\nstart "
+			 "(packets waited: the core was taken away, or work ran long), MAX GAP the "
+			 "longest.", &shm, NULL);
 	double t0, dt;
 	unsigned nw;
 	json_t *arr;
@@ -694,15 +698,20 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 	arr = json_array();
 	for (unsigned w = 0; w < nw; w++) {
 		uint64_t dtot = b[w].total - a[w].total, dbusy = b[w].busy - a[w].busy;
+		json_t *o;
 
-		json_array_append_new(arr, json_pack(
+		o = json_pack(
 			"{sisssisIsIsfsfsfsfsI}", "worker", (int)w, "role", role_name(b[w].role),
 			"lcore", (int)b[w].lcore, "rx_packets", (json_int_t)b[w].rx,
 			"tx_packets", (json_int_t)b[w].tx, "rx_pps", (double)(b[w].rx - a[w].rx) / dt,
 			"tx_pps", (double)(b[w].tx - a[w].tx) / dt,
 			"busy_pct", dtot ? 100.0 * (double)dbusy / (double)dtot : 0.0,
 			"busy_pct_total", b[w].total ? 100.0 * (double)b[w].busy / (double)b[w].total : 0.0,
-			"tx_dropped", (json_int_t)b[w].txd));
+			"tx_dropped", (json_int_t)b[w].txd);
+		json_object_set_new(o, "poll_gaps", json_integer((json_int_t)b[w].gaps));
+		json_object_set_new(o, "poll_gap_max_us", json_integer(shm.hdr->tsc_hz ?
+			(json_int_t)(b[w].gap_max * 1000000 / shm.hdr->tsc_hz) : 0));
+		json_array_append_new(arr, o);
 	}
 	if (g->json) {
 		json_t *o = json_pack("{so}", "workers", arr);
@@ -711,15 +720,16 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 		json_decref(o);
 	} else {
 		static const char *const h[] = { "WORKER", "ROLE", "LCORE", "BUSY%", "BUSY% (ALL TIME)",
-						 "RX/S", "TX/S", "RX PKTS", "TX PKTS", "TX DROPPED" };
-		struct cli_table *t = cli_table_new(10, h);
+						 "RX/S", "TX/S", "RX PKTS", "TX PKTS", "TX DROPPED",
+						 "GAPS", "MAX GAP us" };
+		struct cli_table *t = cli_table_new(12, h);
 		json_t *e;
 		size_t i;
 
-		cli_table_right(t, 0x3fd);
+		cli_table_right(t, 0xffd);
 		json_array_foreach(arr, i, e) {
-			char c[10][24];
-			const char *row[10] = {
+			char c[12][24];
+			const char *row[12] = {
 				fmt_u(cli_ju(e, "worker"), c[0], 24),
 				json_string_value(json_object_get(e, "role")),
 				fmt_u(cli_ju(e, "lcore"), c[2], 24),
@@ -729,7 +739,9 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 				fmt_f(cli_jf(e, "tx_pps"), 0, "", c[6], 24),
 				fmt_u(cli_ju(e, "rx_packets"), c[7], 24),
 				fmt_u(cli_ju(e, "tx_packets"), c[8], 24),
-				fmt_u(cli_ju(e, "tx_dropped"), c[9], 24) };
+				fmt_u(cli_ju(e, "tx_dropped"), c[9], 24),
+				fmt_u(cli_ju(e, "poll_gaps"), c[10], 24),
+				fmt_u(cli_ju(e, "poll_gap_max_us"), c[11], 24) };
 
 			cli_table_add(t, row);
 		}

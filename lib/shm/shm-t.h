@@ -122,6 +122,8 @@ enum mr_worker_role {
 	MR_WORKER_ROLE_MEDIA = 3,	/* transcodes what the workers hand it over a ring */
 };
 
+#define MR_POLL_GAP_US 50
+
 struct mr_worker_stats {
 	uint64_t rx_packets;
 	uint64_t tx_packets;
@@ -134,7 +136,11 @@ struct mr_worker_stats {
 					 * which counts what ports delivered) */
 	uint64_t pad;
 	uint64_t srtp_events[MR_SRTP_EV_COUNT];	/* by enum mr_srtp_event */
-	uint64_t pad2[4];
+	/* Loops of the lcore longer than MR_POLL_GAP_US: the packets that came
+	 * meanwhile waited (its core taken away, or a long burst of work). */
+	uint64_t poll_gaps;
+	uint64_t poll_gap_max_tsc;	/* the longest loop, TSC cycles */
+	uint64_t pad2[2];
 	uint64_t drops[MR_SHM_MAX_DROPS];	/* indexed by the dataplane's drop reason */
 } __attribute__((aligned(64)));
 

@@ -450,6 +450,21 @@ def main():
            all('rx_pps' in x for x in w), 'workers --json: load and rates per lcore', d)
         rc, out, err = cli('workers')
         ok(rc == 0 and out.startswith('WORKER') and aligned(out, 'WORKER'), 'workers', out)
+        # A forwarding lcore that loses its core: the gap is counted and its
+        # length kept (the dataplane stopped for 0.3 s with SIGSTOP).
+        gaps0 = w[0].get('poll_gaps', -1) if w else -1
+        dp.send_signal(signal.SIGSTOP)
+        time.sleep(0.3)
+        dp.send_signal(signal.SIGCONT)
+        time.sleep(0.2)
+        rc, d, err = cli_json('workers')
+        w1 = ((d or {}).get('workers') or [{}])[0]
+        ok(rc == 0 and gaps0 >= 0 and w1.get('poll_gaps', 0) >= gaps0 + 1 and
+           w1.get('poll_gap_max_us', 0) >= 250000,
+           'workers: a 0.3 s stop of the dataplane is a poll gap, its length the longest', (gaps0, w1))
+        rc, out, err = cli('workers')
+        ok(rc == 0 and 'GAPS' in out.splitlines()[0] and 'MAX GAP us' in out.splitlines()[0],
+           'workers: GAPS and MAX GAP columns', out)
         for _ in range(50):    # the dataplane refreshes its port counters periodically
             rc, d, err = cli_json('interfaces')
             i0 = (d or {}).get('interfaces', [{}])[0]

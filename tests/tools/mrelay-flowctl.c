@@ -532,10 +532,12 @@ static int run_cmd(int argc, char **argv)
 	} else if (strcmp(argv[0], "workers") == 0 && argc == 1) {
 		for (unsigned w = 0; w < shm.hdr->n_workers; w++)
 			printf("worker %u rx=%" PRIu64 " tx=%" PRIu64 " tx_dropped=%" PRIu64
-			       " role=%u ring=%" PRIu64 "\n", w,
+			       " role=%u ring=%" PRIu64 " poll_gaps=%" PRIu64 " poll_gap_max_us=%" PRIu64
+			       "\n", w,
 			       shm.workers[w].rx_packets, shm.workers[w].tx_packets,
 			       shm.workers[w].tx_dropped, shm.workers[w].role,
-			       shm.workers[w].ring_packets);
+			       shm.workers[w].ring_packets, shm.workers[w].poll_gaps,
+			       shm.hdr->tsc_hz ? shm.workers[w].poll_gap_max_tsc * 1000000 / shm.hdr->tsc_hz : 0);
 	} else if (strcmp(argv[0], "events") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
 		events(u);
 	} else if (strcmp(argv[0], "quiesce") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
