@@ -36,16 +36,19 @@
  * does), and checks and recycles what its TX ring gives back: every frame
  * fed must come out rewritten, or the run fails. A trial ends when the first
  * lcore has relayed PACKETS. Each trial runs lcore 0 alone with every flow
- * on its queue, then both lcores; medians of the trials. No NIC and no
- * memif: the lcores share only the flow table, the stats table, the mbuf
- * pool and the CPU caches and host of this machine.
+ * on its queue, then both lcores, then the same two with a MAC swap in place
+ * of the poll (the same queues and checks, no shared state: what it loses on
+ * two lcores is the machine's); medians of the trials. No NIC and no memif:
+ * the lcores share the flow table, the stats table, the mbuf pool and the
+ * CPU caches and host of this machine.
  *
  *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-w 1|2] [-x CALLS [-X PACKETS]]
  * Prints one line per variant: "bench-relay relay flows=N cycles_pkt=X ns_pkt=Y mpps=Z".
  * then with -x "bench-relay transcode calls=C plain_ns_pkt=P inline_ns_pkt=T
  * handoff_ns_pkt=W media_ns_pkt=M" (thread CPU nanoseconds per packet).
  * With -w 2 instead of the relay and macswap lines, for 1 and 2 lcores:
- * "bench-relay relay-xL flows=N lcores=L poll_mpps=P wall_mpps=W cycles_pkt=C[,C]":
+ * "bench-relay relay-xL flows=N lcores=L poll_mpps=P wall_mpps=W cycles_pkt=C[,C]"
+ * and the same as "macswap-xL":
  * poll_mpps sums each lcore's packets per second of its polls alone;
  * wall_mpps is every lcore's packets per second of wall clock, feeding and
  * recycling included; cycles_pkt is each lcore's poll per packet.
@@ -416,6 +419,7 @@ static unsigned par_active;	/* lcores in this run */
 static uint64_t par_target;	/* a trial ends when one lcore has relayed this many */
 static unsigned par_ready;
 static bool par_stop;
+static bool par_macswap;	/* this run swaps MACs instead of polling the relay */
 static unsigned n_addrs_used;
 
 /* A frame the relay sent: to the peer, from the relay's MAC and one of its addresses. */
@@ -428,6 +432,32 @@ static bool is_relayed(const struct rte_mbuf *m)
 	       memcmp(b + 6, ctx.ifaces[0].mac.addr_bytes, 6) == 0 &&
 	       ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
 	       rte_be_to_cpu_32(ip->src_addr) - ip_of(0) < n_addrs_used;
+}
+
+/* A frame a MAC swap sent: the Ethernet addresses swapped, nothing else touched. */
+static bool is_swapped(const struct rte_mbuf *m)
+{
+	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	return m->data_len >= 42 && memcmp(b, peer_mac, 6) == 0 &&
+	       memcmp(b + 6, ctx.ifaces[0].mac.addr_bytes, 6) == 0;
+}
+
+/* The floor of forwarding on the lcore's own queues: rx burst, swap the MACs, tx burst. */
+static void macswap_poll(const struct dp_lcore *lc)
+{
+	struct rte_mbuf *m[DP_BURST];
+	uint16_t port = lc->rxq[0].port_id;
+	uint16_t n = rte_eth_rx_burst(port, lc->rxq[0].queue_id, m, DP_BURST);
+
+	for (uint16_t j = 0; j < n; j++) {
+		struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m[j], struct rte_ether_hdr *);
+		struct rte_ether_addr t = eh->dst_addr;
+
+		eh->dst_addr = eh->src_addr;
+		eh->src_addr = t;
+	}
+	rte_eth_tx_burst(port, lc->txq[port].queue_id, m, n);	/* what it leaves shows as missing */
 }
 
 /*
@@ -456,14 +486,17 @@ static int par_lcore_main(void *arg)
 		n = rte_ring_enqueue_burst(p->rx, (void **)p->pkts, DP_BURST, NULL);
 		p->in += n;
 		c0 = rte_rdtsc_precise();
-		dp_worker_poll(lc);
+		if (par_macswap)
+			macswap_poll(lc);
+		else
+			dp_worker_poll(lc);
 		c1 = rte_rdtsc_precise();
 		/* Nothing of the flow table is held across polls (dp_worker_main). */
 		rte_rcu_qsbr_quiescent(lc->qsv, lc->index);
 		p->poll_cyc += c1 - c0;
 		n = rte_ring_dequeue_burst(p->tx, (void **)p->pkts, DP_BURST, NULL);
 		for (unsigned j = 0; j < n; j++)
-			p->bad += !is_relayed(p->pkts[j]);
+			p->bad += par_macswap ? !is_swapped(p->pkts[j]) : !is_relayed(p->pkts[j]);
 		p->out += n;
 		/* More than was fed is a failure too: it could hide a missing frame. */
 		p->bad += rte_ring_count(p->tx);
@@ -494,9 +527,10 @@ static void par_fail(unsigned active, const char *why)
 }
 
 /* One trial of `active` lcores (lcore 0 alone gets every flow); 0, or -1 if a frame went missing. */
-static int par_trial(unsigned active, const unsigned *ids_all, unsigned n_all,
+static int par_trial(unsigned active, bool macswap, const unsigned *ids_all, unsigned n_all,
 		     unsigned *const ids_q[PAR_MAX], const unsigned n_q[PAR_MAX])
 {
+	par_macswap = macswap;
 	par_active = active;
 	par_ready = 0;
 	par_stop = false;
@@ -513,7 +547,8 @@ static int par_trial(unsigned active, const unsigned *ids_all, unsigned n_all,
 		rte_eal_wait_lcore(par_worker);
 	for (unsigned k = 0; k < active; k++) {
 		if (par[k].in != par[k].out || par[k].bad != 0) {
-			par_fail(active, "a frame fed did not come out rewritten");
+			par_fail(active, macswap ? "a frame fed did not come out swapped"
+						 : "a frame fed did not come out rewritten");
 			return -1;
 		}
 	}
@@ -548,8 +583,8 @@ static void par_collect(struct par_result *r, unsigned active, unsigned t)
 	r->wall[t] = (double)sum * (double)ctx.tsc_hz / (double)(last - first) / 1e6;
 }
 
-static void par_print(struct par_result *r, unsigned active, unsigned n_flows, unsigned trials,
-		      unsigned n_pkts)
+static void par_print(struct par_result *r, const char *what, unsigned active, unsigned n_flows,
+		      unsigned trials, unsigned n_pkts)
 {
 	char cl[64];
 	int off = 0;
@@ -561,25 +596,27 @@ static void par_print(struct par_result *r, unsigned active, unsigned n_flows, u
 		off += snprintf(cl + off, sizeof(cl) - (size_t)off, "%s%.1f", k ? "," : "",
 				r->cyc[k][trials / 2]);
 	}
-	printf("bench-relay relay-x%u flows=%u lcores=%u poll_mpps=%.2f wall_mpps=%.2f "
-	       "cycles_pkt=%s trials=%u packets=%u\n", active, n_flows, active, r->poll[trials / 2],
+	printf("bench-relay %s-x%u flows=%u lcores=%u poll_mpps=%.2f wall_mpps=%.2f "
+	       "cycles_pkt=%s trials=%u packets=%u\n", what, active, n_flows, active, r->poll[trials / 2],
 	       r->wall[trials / 2], cl, trials, n_pkts);
 	for (unsigned k = 0; k < active; k++)
-		printf("bench-relay relay-x%u lcore=%u cpu=%u fed=%" PRIu64 " out_rewritten=%" PRIu64 "\n",
-		       active, k, par[k].cpu, r->in[k], r->out[k]);
+		printf("bench-relay %s-x%u lcore=%u cpu=%u fed=%" PRIu64 " out_checked=%" PRIu64 "\n",
+		       what, active, k, par[k].cpu, r->in[k], r->out[k]);
 }
 
 /*
  * -w W: in each trial lcore 0 alone with every flow, then W lcores with
  * flow i on queue i % W (interleaved, so the machine's load moves both
- * alike); per lcore cycles per packet of the poll, and the aggregates.
+ * alike); per lcore cycles per packet of the poll, and the aggregates. Then
+ * the same with a MAC swap instead of the relay: nothing shared but the
+ * machine, so what it loses with W lcores is the machine's, not the relay's.
  */
 static int par_bench(unsigned w, unsigned n_flows, unsigned n_pkts, unsigned trials,
 		     unsigned n_frames)
 {
 	unsigned *ids_all = malloc(n_frames * sizeof(unsigned)), *ids_q[PAR_MAX] = { NULL };
 	unsigned n_q[PAR_MAX] = { 0 };
-	static struct par_result one, all;
+	static struct par_result res[2][2];	/* [relay, macswap][1 lcore, W lcores] */
 
 	for (unsigned k = 0; k < w; k++)
 		ids_q[k] = malloc(n_frames * sizeof(unsigned));
@@ -612,18 +649,19 @@ static int par_bench(unsigned w, unsigned n_flows, unsigned n_pkts, unsigned tri
 	}
 	par_target = n_pkts;
 	for (unsigned t = 0; t < trials; t++) {
-		if (par_trial(1, ids_all, n_frames, ids_q, n_q) != 0)
-			return -1;
-		par_collect(&one, 1, t);
-		if (w > 1) {
-			if (par_trial(w, ids_all, n_frames, ids_q, n_q) != 0)
+		for (unsigned v = 0; v < 2; v++) {
+			if (par_trial(1, v == 1, ids_all, n_frames, ids_q, n_q) != 0)
 				return -1;
-			par_collect(&all, w, t);
+			par_collect(&res[v][0], 1, t);
+			if (par_trial(w, v == 1, ids_all, n_frames, ids_q, n_q) != 0)
+				return -1;
+			par_collect(&res[v][1], w, t);
 		}
 	}
-	par_print(&one, 1, n_flows, trials, n_pkts);
-	if (w > 1)
-		par_print(&all, w, n_flows, trials, n_pkts);
+	for (unsigned v = 0; v < 2; v++) {
+		par_print(&res[v][0], v ? "macswap" : "relay", 1, n_flows, trials, n_pkts);
+		par_print(&res[v][1], v ? "macswap" : "relay", w, n_flows, trials, n_pkts);
+	}
 	return 0;
 }
 
