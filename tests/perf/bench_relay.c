@@ -37,10 +37,10 @@
  * fed must come out rewritten, or the run fails. A trial ends when the first
  * lcore has relayed PACKETS. Each trial runs lcore 0 alone with every flow
  * on its queue, then both lcores, then the same two with a MAC swap in place
- * of the poll (the same queues and checks, no shared state: what it loses on
- * two lcores is the machine's); medians of the trials. No NIC and no memif:
- * the lcores share the flow table, the stats table, the mbuf pool and the
- * CPU caches and host of this machine.
+ * of the poll (the same queues and checks, no relay state: what it loses on
+ * two lcores is the harness's and the machine's); medians of the trials. No
+ * NIC and no memif: the lcores share the flow table, the stats table, the
+ * mbuf pool, the ring port and the CPU caches and host of this machine.
  *
  *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-w 1|2] [-x CALLS [-X PACKETS]]
  * Prints one line per variant: "bench-relay relay flows=N cycles_pkt=X ns_pkt=Y mpps=Z".
@@ -608,8 +608,8 @@ static void par_print(struct par_result *r, const char *what, unsigned active, u
  * -w W: in each trial lcore 0 alone with every flow, then W lcores with
  * flow i on queue i % W (interleaved, so the machine's load moves both
  * alike); per lcore cycles per packet of the poll, and the aggregates. Then
- * the same with a MAC swap instead of the relay: nothing shared but the
- * machine, so what it loses with W lcores is the machine's, not the relay's.
+ * the same with a MAC swap instead of the relay: no relay state shared, so
+ * what it loses with W lcores is the harness's and the machine's.
  */
 static int par_bench(unsigned w, unsigned n_flows, unsigned n_pkts, unsigned trials,
 		     unsigned n_frames)
