@@ -40,7 +40,7 @@
  * of the poll (the same queues and checks, no relay state: what it loses on
  * two lcores is the harness's and the machine's); medians of the trials. No
  * NIC and no memif: the lcores share the flow table, the stats table, the
- * mbuf pool, the ring port and the CPU caches and host of this machine.
+ * ring port and the CPU caches and host of this machine.
  *
  *   bench-relay [-n FLOWS] [-p PACKETS] [-t TRIALS] [-w 1|2] [-x CALLS [-X PACKETS]]
  * Prints one line per variant: "bench-relay relay flows=N cycles_pkt=X ns_pkt=Y mpps=Z".
