@@ -394,7 +394,7 @@ bench_wire_setup() {
   local stale pid
   for stale in /dev/hugepages/mrbench-*map_*; do
     [ -e "$stale" ] || continue
-    pid=${stale#/dev/hugepages/mrbench-}; pid=${pid#gen}; pid=${pid#dp}; pid=${pid#tp}; pid=${pid%%map_*}
+    pid=${stale#/dev/hugepages/mrbench-}; pid=${pid#gen}; pid=${pid#dpm}; pid=${pid#dp}; pid=${pid#tp}; pid=${pid%%map_*}
     case $pid in ''|*[!0-9]*) continue ;; esac
     kill -0 "$pid" 2>/dev/null || rm -f "$stale"
   done
