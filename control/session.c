@@ -757,10 +757,15 @@ static void snapshot_restore(struct ctl *c, struct snapshot *sn, struct ctl_call
 
 	release_streams(c, call, sn->call.n_streams);
 	for (unsigned i = 0; i < sn->call.n_streams; i++)
-		for (unsigned s = 0; s < 2; s++)
+		for (unsigned s = 0; s < 2; s++) {
+			/* A port pair this request gave a stream that had none
+			 * (re-enabled from port 0) goes back too. */
+			if (cur[i].local[s].port && !sn->streams[i].local[s].port)
+				local_free(c, &cur[i].local[s]);
 			for (unsigned k = 0; k < 2; k++)
 				if (sn->streams[i].flow[s][k].id == MR_FLOW_ID_NONE)
 					flow_id_put(c, &cur[i].flow[s][k]);
+		}
 	for (unsigned j = sn->call.n_branches; j < call->n_branches; j++)
 		branch_free(call->branches[j]);
 	*call = sn->call;

@@ -501,6 +501,43 @@ START_TEST(audio_and_video)
 }
 END_TEST
 
+/* A re-offer that enables a stream (port 0 before) and then fails: the
+ * call is as it was, and the pair taken for that stream is free again. */
+START_TEST(failed_reoffer_frees_ports)
+{
+	static const char sdp_v0[] =
+		"v=0\r\no=alice 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
+		"m=audio 49170 RTP/AVP 0\r\na=sendrecv\r\n"
+		"m=video 0 RTP/AVP 96\r\n";
+	static const char sdp_v1_bad[] =
+		"v=0\r\no=alice 1 2 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
+		"m=audio 49170 RTP/AVP 0\r\na=sendrecv\r\n"
+		"m=video 51372 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+		"m=audio 49180 RTP/AVP 0\r\nc=IN IP6 2001:db8::10\r\n";
+	uint32_t free0 = ctl_ports_free_count(&ctl.ports[0]), free1;
+	struct ctl_call *call;
+
+	sig("offer", "pz-1", "ft1", NULL, sdp_v0, NULL);
+	ck_result("ok");
+	call = find_call("pz-1");
+	ck_assert_uint_eq(call->n_streams, 2);
+	ck_assert_uint_eq(call->streams[1].local[0].port, 0);
+	free1 = ctl_ports_free_count(&ctl.ports[0]);
+	ck_assert_uint_eq(free1, free0 - 2);
+	sig("offer", "pz-1", "ft1", NULL, sdp_v1_bad, NULL);
+	ck_error("address families");
+	call = find_call("pz-1");
+	ck_assert_uint_eq(call->n_streams, 2);
+	ck_assert_uint_eq(call->streams[1].local[0].port, 0);
+	ck_assert_uint_eq(call->streams[1].local[1].port, 0);
+	ck_assert_uint_eq(ctl_ports_free_count(&ctl.ports[0]), free1);
+	sig("delete", "pz-1", "ft1", NULL, NULL, NULL);
+	ck_result("ok");
+	ck_assert_uint_eq(ctl_ports_free_count(&ctl.ports[0]), free0);
+	ck_assert_uint_eq(ctl.dp.n_free, ctl.dp.n_flows);
+}
+END_TEST
+
 static void inject_idle(uint32_t id, uint64_t packets)
 {
 	struct mr_msg m;
@@ -778,6 +815,7 @@ static Suite *session_suite(void)
 	tcase_add_test(tc, direction_and_family);
 	tcase_add_test(tc, ice_remove_and_flags);
 	tcase_add_test(tc, audio_and_video);
+	tcase_add_test(tc, failed_reoffer_frees_ports);
 	tcase_add_test(tc, idle_timeout_deletes);
 	tcase_add_test(tc, delete_delay);
 	tcase_add_test(tc, final_timeout);
