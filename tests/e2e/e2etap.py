@@ -2,9 +2,11 @@
 """What the Python e2e tests share: TAP output on stdout and an ng client
 (tests/e2e/ngcli.py does the bencoding)."""
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -75,6 +77,95 @@ def tap_into_ns(tap, ns, addrs, mac):
               ['ip', '-n', ns, 'link', 'set', 'lo', 'up']]
     res = [sh(*c) for c in steps]
     return all(x.returncode == 0 for x in res), '\n'.join(x.stderr for x in res)
+
+
+# What every e2e test gives the dataplane's EAL: no hugepages, no PCI, a
+# file prefix of its own so that tests in parallel do not collide.
+EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
+
+
+def new_instance(tag):
+    """A test's instance name (tag and the pid), a fresh work directory
+    /tmp/mr-TAG-* and the path of the mrelay.ini in it."""
+    work = tempfile.mkdtemp(prefix=f'mr-{tag}-')
+    return f'{tag}{os.getpid()}', work, os.path.join(work, 'mrelay.ini')
+
+
+def write_ini(path, inst, ng_port, port_min, port_max, iface_lines,
+              extra_dataplane='', extra_control=''):
+    """Write the mrelay.ini of a test: instance inst with no workers and 1024
+    flows, ng on loopback at ng_port, media ports port_min..port_max.
+    extra_dataplane and extra_control are further 'key = value\n' lines of
+    those sections; iface_lines, the [interface ...] (and other) sections."""
+    with open(path, 'w') as f:
+        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n{extra_dataplane}'
+                f'[control]\nlisten-ng = 127.0.0.1:{ng_port}\n'
+                f'port-min = {port_min}\nport-max = {port_max}\n{extra_control}'
+                f'{iface_lines}')
+
+
+def start_dataplane(dp_bin, ini, inst, log, eal=None, extra_args=()):
+    """mrelay-dataplane on ini as instance inst, its output to the file log.
+    extra_args go before the EAL's; eal defaults to EAL on lcore 0 with
+    inst as file prefix."""
+    if eal is None:
+        eal = EAL + ['--file-prefix', inst, '-l', '0']
+    return subprocess.Popen([dp_bin, '-c', ini, '-i', inst, *extra_args, '--', *eal],
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_control(ctl_bin, ini, log):
+    """mrelay-control on ini, its output to the file log."""
+    return subprocess.Popen([ctl_bin, '--config', ini], stdout=log, stderr=subprocess.STDOUT)
+
+
+def open_logs(work):
+    """The control's and the dataplane's log files in work, open for both
+    writing (by the programs) and reading back (by the test)."""
+    return (open(os.path.join(work, 'control.log'), 'w+'),
+            open(os.path.join(work, 'dataplane.log'), 'w+'))
+
+
+def read_log(log):
+    """All a log file holds so far."""
+    log.flush()
+    log.seek(0)
+    return log.read()
+
+
+def log_tails(ctl_log, dp_log, ctl_chars=2000, dp_chars=2000):
+    """The tails of both logs, for a failure's diagnostics."""
+    return ('control:\n' + read_log(ctl_log)[-ctl_chars:] +
+            '\ndataplane:\n' + read_log(dp_log)[-dp_chars:])
+
+
+def stop(procs):
+    """SIGTERM every process of procs still running (None entries are
+    skipped); kill one that has not exited 20 s later."""
+    for p in procs:
+        if p is not None and p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def ng_until_ok(ng, dp, msg, ask_first=False):
+    """Send ng request msg until the reply's result is ok (150 tries, 0.2 s
+    apart) or the dataplane process dp has exited: while a dataplane starts
+    (and control attaches to it) requests fail. dp is checked before each
+    request, or with ask_first after it. The last reply ({} if none)."""
+    r = {}
+    for _ in range(150):
+        if not ask_first and dp.poll() is not None:
+            break
+        r = ng(msg)
+        if r.get('result') == 'ok' or (ask_first and dp.poll() is not None):
+            break
+        time.sleep(0.2)
+    return r
 
 
 class Ng:

@@ -19,12 +19,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, free_tcp_port, ok, sh, skip, tap_into_ns  # noqa: E402
+from e2etap import (Ng, free_port, free_tcp_port, log_tails, new_instance,  # noqa: E402
+                    ng_until_ok, ok, open_logs, read_log, sh, skip, start_control,
+                    start_dataplane, stop, tap_into_ns, write_ini)
 
 NET = '198.18.0'
 SDP_A = (f'v=0\r\no=alice 1 1 IN IP4 {NET}.10\r\ns=-\r\nc=IN IP4 {NET}.10\r\nt=0 0\r\n'
@@ -84,8 +85,7 @@ def records(path):
 def main():
     dp_bin, ctl_bin, cli_bin = sys.argv[1:4]
     pid = os.getpid()
-    inst = f'cap{pid}'
-    work = tempfile.mkdtemp(prefix='mr-cap-')
+    inst, work, ini = new_instance('cap')
     sock = os.path.join(work, 'run', 'ctl.sock')
     port = free_port()
     http = free_tcp_port()
@@ -94,23 +94,16 @@ def main():
     have_ns = (os.geteuid() == 0 and sh('ip', 'netns', 'add', ns).returncode == 0)
     have_tshark = shutil.which('tshark') is not None
     device = f'net_tap_{inst},iface={tap}' if have_ns else f'net_null_{inst}'
-    ini = os.path.join(work, 'mrelay.ini')
-    with open(ini, 'w') as f:
-        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
-                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 31000\nport-max = 31999\n'
-                f'ack-timeout = 5000\njournal = {work}/journal.db\nctl-socket = {sock}\nlisten-http = 127.0.0.1:{http}\n'
-                f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n')
-    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
-    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    write_ini(ini, inst, port, 31000, 31999,
+              f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n',
+              extra_control=f'ack-timeout = 5000\njournal = {work}/journal.db\nctl-socket = {sock}\n'
+                            f'listen-http = 127.0.0.1:{http}\n')
+    ctl_log, dp_log = open_logs(work)
     procs = []
     pcap = os.path.join(work, 'c1.pcapng')
 
     def logs():
-        ctl_log.flush()
-        dp_log.flush()
-        ctl_log.seek(0)
-        dp_log.seek(0)
-        return 'control:\n' + ctl_log.read()[-2000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+        return log_tails(ctl_log, dp_log)
 
     def cli(*args, timeout=30):
         r = subprocess.run([cli_bin, '-s', sock, '-i', inst, *args], capture_output=True,
@@ -124,9 +117,7 @@ def main():
     def wait_started(p):
         """Until control has started the capture of background mrelayctl p."""
         for _ in range(200):
-            ctl_log.flush()
-            ctl_log.seek(0)
-            if ctl_log.read().count('started (') > wait_started.seen or p.poll() is not None:
+            if read_log(ctl_log).count('started (') > wait_started.seen or p.poll() is not None:
                 break
             time.sleep(0.05)
         wait_started.seen += 1
@@ -153,7 +144,7 @@ def main():
            'control down: capture exits 1, leaves no file behind', f'{rc} {out} {err}')
 
         # ---- control without a dataplane --------------------------------------------------
-        ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        ctl = start_control(ctl_bin, ini, ctl_log)
         procs.append(ctl)
         for _ in range(100):
             if os.path.exists(sock):
@@ -162,26 +153,14 @@ def main():
         rc, out, err = cli('capture', 'c1', '-w', pcap)
         ok(rc == 1 and 'dataplane' in err and 'not attached' in err and not os.path.exists(pcap),
            'dataplane down: capture exits 1, says the dataplane is not attached', f'{rc} {err}')
-        ctl_log.flush()
-        ctl_log.seek(0)
-        ok('quality records: off ([control] quality-log is not set)' in ctl_log.read(),
+        ok('quality records: off ([control] quality-log is not set)' in read_log(ctl_log),
            'control states at start-up that quality records are off', logs())
 
         # ---- the dataplane, the namespace, the call ---------------------------------
-        dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', '--no-huge', '--no-shconf',
-                               '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
-                               '--file-prefix', inst, '-l', '0'],
-                              stdout=dp_log, stderr=subprocess.STDOUT)
+        dp = start_dataplane(dp_bin, ini, inst, dp_log)
         procs.append(dp)
         ng = Ng(port, 'cap')
-        r = {}
-        for _ in range(150):
-            if dp.poll() is not None:
-                break
-            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A})
-            if r.get('result') == 'ok':
-                break
-            time.sleep(0.2)
+        r = ng_until_ok(ng, dp, {'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A})
         if not ok(r.get('result') == 'ok', 'offer through control once the dataplane is up',
                   str(r) + logs()):
             return
@@ -342,9 +321,7 @@ def main():
             pcap7 = os.path.join(work, 'stall.pcapng')
             p = cli_bg('capture', 'c1', '-w', pcap7, '-c', '10')
             wait_started(p)
-            ctl_log.flush()
-            ctl_log.seek(0)
-            seen = ctl_log.read().count('is gone')
+            seen = read_log(ctl_log).count('is gone')
             dp.send_signal(signal.SIGSTOP)
             time.sleep(4)
             dp.send_signal(signal.SIGCONT)
@@ -360,9 +337,7 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
                 out, err = p.communicate()
-            ctl_log.flush()
-            ctl_log.seek(0)
-            gone = ctl_log.read().count('is gone') > seen
+            gone = read_log(ctl_log).count('is gone') > seen
             ok(gone and p.returncode == 0 and '10 packets written' in out and 'ended: count' in out,
                'a dataplane stalled past the heartbeat bound (control detached, then back): the '
                'capture goes on to its count', f'gone={gone} {p.returncode} {out} {err}' + logs())
@@ -383,17 +358,14 @@ def main():
                'control killed mid-capture: mrelayctl says so, exit 1', f'{p.returncode} {out} {err}')
             ended = False
             for _ in range(60):
-                dp_log.flush()
-                dp_log.seek(0)
-                ended = 'capture 5 ended' in dp_log.read()
+                ended = 'capture 5 ended' in read_log(dp_log)
                 if ended:
                     break
                 time.sleep(0.1)
             recs, diag = records(pcap5) if have_tshark else ([], '')
             ok(ended and recs is not None and len(recs) >= 10,
                'the dataplane ends the capture of a control that is gone; the file is whole', logs())
-            ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log,
-                                   stderr=subprocess.STDOUT)
+            ctl = start_control(ctl_bin, ini, ctl_log)
             procs.append(ctl)
             rc = 1
             for _ in range(100):
@@ -431,11 +403,8 @@ def main():
                     return -1
             # A dataplane with a copy pool of 16 and paced RX (full bursts): control
             # programs the call's flows again, then a burst exhausts the pool.
-            dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--test-capture-pool', '16',
-                                   '--test-rx-pace-us', '2000', '--', '--no-huge', '--no-shconf',
-                                   '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
-                                   '--file-prefix', inst, '-l', '0'],
-                                  stdout=dp_log, stderr=subprocess.STDOUT)
+            dp = start_dataplane(dp_bin, ini, inst, dp_log,
+                                 extra_args=['--test-capture-pool', '16', '--test-rx-pace-us', '2000'])
             procs.append(dp)
             before = -1
             for _ in range(150):
@@ -474,14 +443,7 @@ def main():
                    'the file holds exactly the copies reported written', diag)
 
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop(procs)
         if have_ns:
             sh('ip', 'netns', 'del', ns)
         e2etap.plan()

@@ -20,14 +20,15 @@ import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, free_tcp_port, ok, sh, skip, tap_into_ns  # noqa: E402
+from e2etap import (Ng, free_port, free_tcp_port, log_tails, new_instance,  # noqa: E402
+                    ng_until_ok, ok, open_logs, read_log, sh, skip, start_control,
+                    start_dataplane, stop, tap_into_ns, write_ini)
 
 
 
@@ -95,8 +96,7 @@ for i in range(na + lost):
 def main():
     dp_bin, ctl_bin, cli_bin = sys.argv[1:4]
     pid = os.getpid()
-    inst = f'ctl{pid}'
-    work = tempfile.mkdtemp(prefix='mr-ctl-')
+    inst, work, ini = new_instance('ctl')
     sock = os.path.join(work, 'run', 'ctl.sock')
     port = free_port()
     http = free_tcp_port()
@@ -105,24 +105,16 @@ def main():
     tap = f'mrc{pid % 1000000}'
     have_ns = (os.geteuid() == 0 and sh('ip', 'netns', 'add', ns).returncode == 0)
     device = f'net_tap_{inst},iface={tap}' if have_ns else f'net_null_{inst}'
-    ini = os.path.join(work, 'mrelay.ini')
-    with open(ini, 'w') as f:
-        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
-                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
-                f'ack-timeout = 1000\njournal =\nctl-socket = {sock}\n'
-                f'listen-http = 127.0.0.1:{http}\nquality-log = {qlog}\n'
-                f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n'
-                f'[tenant acme]\ninterfaces = media\n')
-    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
-    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    write_ini(ini, inst, port, 30000, 30999,
+              f'[interface media]\ndevice = {device}\naddress = {NET}.1/24\n'
+              f'[tenant acme]\ninterfaces = media\n',
+              extra_control=f'ack-timeout = 1000\njournal =\nctl-socket = {sock}\n'
+                            f'listen-http = 127.0.0.1:{http}\nquality-log = {qlog}\n')
+    ctl_log, dp_log = open_logs(work)
     procs = []
 
     def logs():
-        ctl_log.flush()
-        dp_log.flush()
-        ctl_log.seek(0)
-        dp_log.seek(0)
-        return 'control:\n' + ctl_log.read()[-2000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+        return log_tails(ctl_log, dp_log)
 
     def cli(*args, env=None):
         r = subprocess.run([cli_bin, '-s', sock, '-i', inst, *args], capture_output=True,
@@ -198,7 +190,7 @@ def main():
                f'mrelayctl {cmd} --help', f'{rc} {out} {err}')
 
         # ---- control without a dataplane --------------------------------------------------
-        ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        ctl = start_control(ctl_bin, ini, ctl_log)
         procs.append(ctl)
         for _ in range(100):
             if os.path.exists(sock):
@@ -245,21 +237,11 @@ def main():
             ok(b'E2BIG' in data, 'socket: a request over the bound gets E2BIG and is closed', data)
 
         # ---- the dataplane, the namespace, the call ---------------------------------
-        dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', '--no-huge', '--no-shconf',
-                               '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
-                               '--file-prefix', inst, '-l', '0'],
-                              stdout=dp_log, stderr=subprocess.STDOUT)
+        dp = start_dataplane(dp_bin, ini, inst, dp_log)
         procs.append(dp)
         ng = Ng(port, 'ctl')
-        r = {}
-        for _ in range(150):
-            if dp.poll() is not None:
-                break
-            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A,
-                    'label': 'caller'})
-            if r.get('result') == 'ok':
-                break
-            time.sleep(0.2)
+        r = ng_until_ok(ng, dp, {'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A,
+                                 'label': 'caller'})
         if not ok(r.get('result') == 'ok', 'offer through control once the dataplane is up',
                   str(r) + logs()):
             return
@@ -601,9 +583,7 @@ def main():
            [x.get('tag') for x in q.get('legs', [])] == ['ft', 'tt'] and
            0 <= q.get('duration_s', -1) < 120,
            'quality-log: one JSON line for the call, both legs', lines)
-        ctl_log.flush()
-        ctl_log.seek(0)
-        started = ctl_log.read()
+        started = read_log(ctl_log)
         ok(f'quality records: one JSON line per answered call to {qlog}' in started,
            'control states at start-up where quality records go', started[-2000:])
         if traffic:
@@ -647,14 +627,7 @@ def main():
         ok(rc == 1 and 'cannot reach mrelay-control' in err and out == '',
            'control stopped: calls --json exits 1, nothing on stdout', f'{rc} {out} {err}')
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop(procs)
         if have_ns:
             sh('ip', 'netns', 'del', ns)
         e2etap.plan()

@@ -12,15 +12,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ngcli import bdecode  # noqa: E402
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, ok, skip  # noqa: E402
-
-EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
+from e2etap import (Ng, free_port, log_tails, new_instance, ng_until_ok, ok,  # noqa: E402
+                    open_logs, skip, start_control, start_dataplane, stop, write_ini)
 
 
 SDP_A = ('v=0\r\no=alice 1 1 IN IP4 198.18.0.10\r\ns=-\r\nc=IN IP4 198.18.0.10\r\nt=0 0\r\n'
@@ -32,38 +30,26 @@ SDP_A2 = SDP_A.replace('198.18.0.10', '198.18.0.11').replace('40000', '40010')
 
 def main():
     dp_bin, ctl_bin = sys.argv[1], sys.argv[2]
-    inst = f'ng{os.getpid()}'
-    work = tempfile.mkdtemp(prefix='mr-ng-')
+    inst, work, ini = new_instance('ng')
     port = free_port()
-    ini = os.path.join(work, 'mrelay.ini')
-    with open(ini, 'w') as f:
-        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
-                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 30000\nport-max = 30999\n'
-                f'ack-timeout = 1000\njournal = {work}/calls.db\n'
-                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n'
-                f'[interface multi]\ndevice = net_null_{inst}m\n'
-                f'address-range = 198.18.1.1-198.18.1.4/24\n')
-    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
-    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
+    write_ini(ini, inst, port, 30000, 30999,
+              f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n'
+              f'[interface multi]\ndevice = net_null_{inst}m\n'
+              f'address-range = 198.18.1.1-198.18.1.4/24\n',
+              extra_control=f'ack-timeout = 1000\njournal = {work}/calls.db\n')
+    ctl_log, dp_log = open_logs(work)
     procs = []
 
     def start_dp():
-        p = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *EAL, '--file-prefix', inst, '-l', '0'],
-                             stdout=dp_log, stderr=subprocess.STDOUT)
-        procs.append(p)
-        return p
+        procs.append(start_dataplane(dp_bin, ini, inst, dp_log))
+        return procs[-1]
 
     def logs():
-        ctl_log.flush()
-        dp_log.flush()
-        ctl_log.seek(0)
-        dp_log.seek(0)
-        return 'control:\n' + ctl_log.read()[-3000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+        return log_tails(ctl_log, dp_log, ctl_chars=3000)
 
     def start_ctl():
-        p = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
-        procs.append(p)
-        return p
+        procs.append(start_control(ctl_bin, ini, ctl_log))
+        return procs[-1]
 
     ctl = start_ctl()
     ng = Ng(port, 'e2e')
@@ -82,15 +68,8 @@ def main():
         ok(time.monotonic() - t0 < 3, 'and it comes at once, not after a hang')
 
         dp = start_dp()
-        r = {}
-        for _ in range(150):
-            if dp.poll() is not None:
-                break
-            r = ng({'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A,
-                    'flags': ['trust-address'], 'replace': ['origin']})
-            if r.get('result') == 'ok':
-                break
-            time.sleep(0.2)
+        r = ng_until_ok(ng, dp, {'command': 'offer', 'call-id': 'c1', 'from-tag': 'ft', 'sdp': SDP_A,
+                                 'flags': ['trust-address'], 'replace': ['origin']})
         if dp.poll() is not None and r.get('result') != 'ok':
             skip('offer once the dataplane is up', 'this build has no runnable dataplane yet')
             return
@@ -195,14 +174,7 @@ def main():
             rc = None
         ok(rc == 0, 'control exits 0 on SIGTERM', logs())
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop(procs)
         e2etap.plan()
 
 

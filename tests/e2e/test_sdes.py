@@ -12,17 +12,12 @@ with no call left. TAP on stdout.
 import base64
 import os
 import re
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, free_port, ok  # noqa: E402
-
-EAL = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning']
+from e2etap import (Ng, free_port, log_tails, new_instance, ng_until_ok, ok,  # noqa: E402
+                    open_logs, start_control, start_dataplane, stop, write_ini)
 
 
 def sdp(who, ip, port, proto, crypto=()):
@@ -42,39 +37,24 @@ def key(n_bytes):
 
 def main():
     dp_bin, ctl_bin = sys.argv[1], sys.argv[2]
-    inst = f'sdes{os.getpid()}'
-    work = tempfile.mkdtemp(prefix='mr-sdes-')
+    inst, work, ini = new_instance('sdes')
     port = free_port()
-    ini = os.path.join(work, 'mrelay.ini')
-    with open(ini, 'w') as f:
-        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\n'
-                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 32000\nport-max = 32999\n'
-                f'ack-timeout = 2000\n'
-                f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n')
-    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
-    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
-    dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *EAL, '--file-prefix', inst, '-l', '0'],
-                          stdout=dp_log, stderr=subprocess.STDOUT)
-    ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+    write_ini(ini, inst, port, 32000, 32999,
+              f'[interface media]\ndevice = net_null_{inst}\naddress = 198.18.0.1/24\n',
+              extra_control='ack-timeout = 2000\n')
+    ctl_log, dp_log = open_logs(work)
+    dp = start_dataplane(dp_bin, ini, inst, dp_log)
+    ctl = start_control(ctl_bin, ini, ctl_log)
     ng = Ng(port, 'sdes')
 
     def logs():
-        ctl_log.flush()
-        dp_log.flush()
-        ctl_log.seek(0)
-        dp_log.seek(0)
-        return 'control:\n' + ctl_log.read()[-2000:] + '\ndataplane:\n' + dp_log.read()[-2000:]
+        return log_tails(ctl_log, dp_log)
 
     try:
         offer = {'command': 'offer', 'call-id': 'r2s', 'from-tag': 'ft',
                  'sdp': sdp('alice', '198.18.0.10', 40000, 'RTP/AVP'),
                  'transport-protocol': 'RTP/SAVP'}
-        r = {}
-        for _ in range(150):
-            r = ng(offer)
-            if r.get('result') == 'ok' or dp.poll() is not None:
-                break
-            time.sleep(0.2)
+        r = ng_until_ok(ng, dp, offer, ask_first=True)
         ok(r.get('result') == 'ok', 'RTP -> RTP/SAVP offer: the dataplane acked the SRTP flows',
            str(r) + logs())
         ours = crypto_lines(r.get('sdp', ''))
@@ -119,14 +99,7 @@ def main():
             ok(r.get('result') == 'ok', f'delete {c}', r)
         ok(dp.poll() is None, 'the dataplane is still running', logs())
     finally:
-        for p in (ctl, dp):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop((ctl, dp))
         ok(dp.returncode == 0, 'the dataplane exits 0 (its SRTP sessions freed)', logs())
         e2etap.plan()
 

@@ -19,17 +19,16 @@ import math
 import os
 import select
 import shutil
-import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2etap  # noqa: E402
-from e2etap import Ng, ok  # noqa: E402
+from e2etap import (Ng, free_port, log_tails, new_instance, ng_until_ok, ok,  # noqa: E402
+                    open_logs, read_log, start_control, start_dataplane, stop, write_ini)
 
 
 def collect(sock, got, done, secs=5.0):
@@ -143,38 +142,24 @@ def main():
                                dp_bin, ctl_bin], env)
     sh('ip', 'link', 'set', 'lo', 'up')
 
-    inst = f'xc{os.getpid()}'
+    inst, work, ini = new_instance('xc')
     tap = f'mrxc{os.getpid() % 100000}'
-    work = tempfile.mkdtemp(prefix='mr-xc-')
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    ini = os.path.join(work, 'mrelay.ini')
-    with open(ini, 'w') as f:
-        f.write(f'[dataplane]\ninstance = {inst}\nworkers = 0\nflows = 1024\ntranscoders = 8\n'
-                f'[control]\nlisten-ng = 127.0.0.1:{port}\nport-min = 32000\nport-max = 32999\n'
-                f'ack-timeout = 2000\nctl-socket = {work}/ctl.sock\n'
-                f'[interface media]\ndevice = net_tap0,iface={tap}\naddress = {RELAY_IP}/24\n')
-    ctl_log = open(os.path.join(work, 'control.log'), 'w+')
-    dp_log = open(os.path.join(work, 'dataplane.log'), 'w+')
-    eal = ['--no-huge', '--no-shconf', '--no-pci', '-m', '256', '--log-level=lib.eal:warning',
-           '--file-prefix', inst, '-l', '0']
-    dp = subprocess.Popen([dp_bin, '-c', ini, '-i', inst, '--', *eal],
-                          stdout=dp_log, stderr=subprocess.STDOUT)
+    port = free_port()
+    write_ini(ini, inst, port, 32000, 32999,
+              f'[interface media]\ndevice = net_tap0,iface={tap}\naddress = {RELAY_IP}/24\n',
+              extra_dataplane='transcoders = 8\n',
+              extra_control=f'ack-timeout = 2000\nctl-socket = {work}/ctl.sock\n')
+    ctl_log, dp_log = open_logs(work)
+    dp = start_dataplane(dp_bin, ini, inst, dp_log)
     ctl = None
     sa = sb = None
 
     def logs():
-        for f in (ctl_log, dp_log):
-            f.flush()
-            f.seek(0)
-        return 'control:\n' + ctl_log.read()[-2500:] + '\ndataplane:\n' + dp_log.read()[-2500:]
+        return log_tails(ctl_log, dp_log, ctl_chars=2500, dp_chars=2500)
 
     try:
         for _ in range(300):	# the port started: DPDK has set the TAP's MAC
-            dp_log.flush()
-            dp_log.seek(0)
-            if 'forwarding lcore' in dp_log.read() or dp.poll() is not None:
+            if 'forwarding lcore' in read_log(dp_log) or dp.poll() is not None:
                 break
             time.sleep(0.1)
         # DPDK gives the kernel side the port's own MAC: the kernel would take
@@ -185,17 +170,12 @@ def main():
               sh('ip', 'link', 'set', tap, 'up').returncode == 0)
         if not ok(up, 'the dataplane\'s tap carries the caller\'s and the callee\'s addresses', logs()):
             return
-        ctl = subprocess.Popen([ctl_bin, '--config', ini], stdout=ctl_log, stderr=subprocess.STDOUT)
+        ctl = start_control(ctl_bin, ini, ctl_log)
         ng = Ng(port, 'xc')
 
         offer = {'command': 'offer', 'call-id': 'xc1', 'from-tag': 'ft', 'sdp': SDP_A,
                  'codec': {'transcode': ['opus']}}
-        r = {}
-        for _ in range(150):
-            r = ng(offer)
-            if r.get('result') == 'ok' or dp.poll() is not None:
-                break
-            time.sleep(0.2)
+        r = ng_until_ok(ng, dp, offer, ask_first=True)
         sdp = sval(r.get('sdp', b''))
         ok(r.get('result') == 'ok' and ' RTP/AVP 0 101 96 97\r\n' in sdp and
            'a=rtpmap:96 opus/48000/2\r\na=fmtp:96 maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n'
@@ -287,9 +267,7 @@ def main():
         xc = r.get('transcode') or []
         ok(len(xc) == 2 and {(sval(x['in']), sval(x['out'])) for x in xc} ==
            {('PCMU', 'opus'), ('opus', 'PCMU')}, 'query lists both transcoded directions', str(r))
-        ctl_log.flush()
-        ctl_log.seek(0)
-        ok('call xc1: DTMF 5' in ctl_log.read(), 'control logged the digit', logs())
+        ok('call xc1: DTMF 5' in read_log(ctl_log), 'control logged the digit', logs())
         call = ctl_sock(os.path.join(work, 'ctl.sock'), {'cmd': 'call', 'id': 'xc1'}).get('call') or {}
         ok(call.get('dtmf') == '5' and call.get('dtmf_count') == 1,
            'the mrelayctl socket shows the digit', str(call)[:2000])
@@ -345,14 +323,7 @@ def main():
         for s in (sa, sb):
             if s:
                 s.close()
-        for p in (ctl, dp):
-            if p is not None and p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop((ctl, dp))
         ok(dp.returncode == 0, 'the dataplane exits 0 (its transcoders freed)', logs())
         e2etap.plan()
 
