@@ -1200,9 +1200,9 @@ unsigned dp_neigh_tick_step(struct dp_neigh *n, const struct dp_iface *ifaces, u
 			    struct rte_mempool *mp, uint64_t now_tsc, struct rte_mbuf **out,
 			    unsigned max, unsigned steps)
 {
-	uint32_t slots = (n->n_slots + steps - 1) / (steps ? steps : 1);
+	uint32_t slots = steps > 1 ? (n->n_slots + steps - 1) / steps : n->n_slots;
 
-	return tick_slots(n, ifaces, n_ifaces, mp, now_tsc, out, max, RTE_MIN(slots, n->n_slots));
+	return tick_slots(n, ifaces, n_ifaces, mp, now_tsc, out, max, slots);
 }
 
 static unsigned mcast_add(struct rte_ether_addr *out, unsigned k, unsigned max,

@@ -106,7 +106,7 @@ static int cmd_workers(const char *cmd, const char *params, struct rte_tel_data 
 		rte_tel_data_add_dict_u64(c, "total_tsc", ws->total_tsc);
 		rte_tel_data_add_dict_u64(c, "poll_gaps", ws->poll_gaps);
 		rte_tel_data_add_dict_u64(c, "poll_gap_max_us",
-					  ws->poll_gap_max_tsc * 1000000 / tctx->tsc_hz);
+					  mr_shm_cycles_us(&tctx->shm, ws->poll_gap_max_tsc));
 		for (unsigned i = 0; i < MR_SRTP_EV_COUNT; i++) {
 			char ev[MR_SHM_NAME_LEN + 8];
 

@@ -140,6 +140,32 @@ wire_relay_stop() {
   wait "$wire_dut_pid" 2>/dev/null
 }
 
+# wire_gen_run LOG MODE FLOWS ARGS...: mrelay-gen on its core against the
+# started DUT, the flow plan above, ARGS before the EAL part; output to LOG.
+wire_gen_run() {
+  local log=$1 mode=$2 flows=$3
+  shift 3
+  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" "$@" -- \
+    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
+    --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
+}
+
+# wire_lat3 PREFIX [PASS-KEY] < LINE: "p50/p99/p99.9" in us of PREFIX_p50_ns,
+# PREFIX_p99_ns and PREFIX_p999_ns of an mrgen line; "-" when PASS-KEY is
+# given and not 1.
+wire_lat3() {
+  awk -v p="$1" -v k="${2:-}" '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+    if (k != "" && v[k] != 1) { print "-"; exit }
+    printf "%.1f/%.1f/%.1f", v[p "_p50_ns"] / 1000, v[p "_p99_ns"] / 1000, v[p "_p999_ns"] / 1000 }'
+}
+
+# wire_cpu_pct C0 C1 T0 T1: % of one core a process used between two
+# readings of wire_dut_cpu (clock ticks) at wall-clock times T0 and T1.
+wire_cpu_pct() {
+  awk -v c0="$1" -v c1="$2" -v t0="$3" -v t1="$4" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", 100 * (c1 - c0) / hz / (t1 - t0) }'
+}
+
 # wire_search DUT FLOWS MODE: runs the generator's search against a started
 # DUT; sets w_tput (pps), w_l50 / w_l90 ("p50/p99/p99.9" in us), w_cpu (% of
 # the DUT core it used), w_note.
@@ -148,10 +174,8 @@ wire_search() {
   local c0 c1 t0 t1 res g0 g1
   g0=$(wire_dut_gaps)
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
-  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" --search \
-    -d "$wire_trial" --tolerance "$tolerance" --precision 0.02 "${wire_gen_extra[@]}" -- \
-    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
-    --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
+  wire_gen_run "$log" "$mode" "$flows" --search -d "$wire_trial" --tolerance "$tolerance" \
+    --precision 0.02 "${wire_gen_extra[@]}"
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
   g1=$(wire_dut_gaps)
   res=$(grep '^mrgen result' "$log" | tail -n1)
@@ -163,12 +187,9 @@ wire_search() {
   w_tput=$(tr ' ' '\n' <<<"$res" | sed -n 's/^throughput_pps=//p')
   w_calls=$(tr ' ' '\n' <<<"$res" | sed -n 's/^calls=//p')
   w_protect=$(sed -n 's/^mrgen start .* gen_protect_ns=\([0-9.]*\).*/\1/p' "$log" | head -n1)
-  w_l50=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
-    printf "%.1f/%.1f/%.1f", v["l50_p50_ns"] / 1000, v["l50_p99_ns"] / 1000, v["l50_p999_ns"] / 1000 }' <<<"$res")
-  w_l90=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
-    printf "%.1f/%.1f/%.1f", v["l90_p50_ns"] / 1000, v["l90_p99_ns"] / 1000, v["l90_p999_ns"] / 1000 }' <<<"$res")
-  w_cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.0f", 100 * (c1 - c0) / hz / (t1 - t0) }')
+  w_l50=$(wire_lat3 l50 <<<"$res")
+  w_l90=$(wire_lat3 l90 <<<"$res")
+  w_cpu=$(wire_cpu_pct "$c0" "$c1" "$t0" "$t1")
   local trials stalls maxloop shifted
   trials=$(grep -c '^mrgen trial phase=\(max\|search\|latency\)' "$log")
   stalls=$(sed -n 's/^mrgen trial .* stalls=\([0-9]*\) .*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
@@ -188,14 +209,11 @@ wire_search() {
 wire_maxrate() {
   local dut=$1 flows=$2 mode=$3 log=$wire_dir/max-$1-$2.log c0 c1 t0 t1 line
   c0=$(wire_dut_cpu "$wire_dut_pid"); t0=$(date +%s.%N)
-  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" -r 0 -d "$wire_trial" -- \
-    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
-    --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
+  wire_gen_run "$log" "$mode" "$flows" -r 0 -d "$wire_trial"
   c1=$(wire_dut_cpu "$wire_dut_pid"); t1=$(date +%s.%N)
   line=$(grep '^mrgen trial phase=trial' "$log" | tail -n1)
   w_max=$(tr ' ' '\n' <<<"$line" | sed -n 's/^rx_pps=//p')
-  w_max_cpu=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.0f", 100 * (c1 - c0) / hz / (t1 - t0) }')
+  w_max_cpu=$(wire_cpu_pct "$c0" "$c1" "$t0" "$t1")
   w_percpu=$(awk -v r="${w_max:-0}" -v c="$w_max_cpu" 'BEGIN { if (c > 0) printf "%.0f", r * 100 / c; else print 0 }')
 }
 
@@ -203,20 +221,10 @@ wire_maxrate() {
 # sets w_lat ("p50/p99/p99.9" in us, "-" when the trial lost frames).
 wire_latency() {
   local dut=$1 flows=$2 mode=$3 pps=$4 log=$wire_dir/lat-$1-$2-$4.log line
-  taskset -c "$wire_cpu_gen" "$wire_gen" -m "$mode" -n "$flows" "${wire_plan[@]}" -r "$pps" -d "$wire_trial" -- \
-    -l "$wire_cpu_gen" --file-prefix "mrbench-gen$$" "${wire_eal[@]}" -m 512 \
-    --vdev "net_memif0,role=client,$wire_memif" >"$log" 2>&1
+  wire_gen_run "$log" "$mode" "$flows" -r "$pps" -d "$wire_trial"
   line=$(grep '^mrgen trial phase=trial' "$log" | tail -n1)
-  w_lat=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
-    if (v["pass"] == 1) printf "%.1f/%.1f/%.1f", v["lat_p50_ns"] / 1000, v["lat_p99_ns"] / 1000, v["lat_p999_ns"] / 1000
-    else print "-" }' <<<"$line")
+  w_lat=$(wire_lat3 lat pass <<<"$line")
   [ -n "$w_lat" ] || w_lat="-"
-}
-
-# 1000 -> 1k, 100000 -> 100k, 1000000 -> 1M (other counts as they are).
-wire_count() {
-  awk -v n="$1" 'BEGIN { if (n >= 1e6 && n % 1e6 == 0) printf "%dM", n / 1e6
-    else if (n >= 1e3 && n % 1e3 == 0) printf "%dk", n / 1e3; else printf "%d", n }'
 }
 
 # wire_percpu LOG PHASE: in w_pc, frames verified back per second of CPU
@@ -469,7 +477,7 @@ bench_wire() {
     fi
     ratio=-
     [ -n "$mr" ] && [ -n "$tp" ] && ratio=$(awk -v m="$mr" -v t="$tp" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
-    rows+=("relay, $(wire_count "$f") flows|memif 214 B, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
+    rows+=("relay, $(count_label "$f") flows|memif 214 B, zero loss|$( [ -n "$mr" ] && wire_mpps "$mr" || echo "not run")|testpmd macswap: $( [ -n "$tp" ] && wire_mpps "$tp" || echo "n/a")|$ratio")
     ratio=-
     [ -n "$mrcpu" ] && [ -n "$tpcpu" ] && ratio=$(awk -v m="$mrcpu" -v t="$tpcpu" 'BEGIN { if (t > 0) printf "%.2fx", m / t }')
     rows+=("  per DUT CPU-second|$f flows, max rate|$( [ -n "$mrcpu" ] && wire_mpps "$mrcpu" || echo "not run")|testpmd: $( [ -n "$tpcpu" ] && wire_mpps "$tpcpu" || echo "n/a")|$ratio")

@@ -709,8 +709,8 @@ int cli_cmd_workers(struct cli *g, int argc, char **argv)
 			"busy_pct_total", b[w].total ? 100.0 * (double)b[w].busy / (double)b[w].total : 0.0,
 			"tx_dropped", (json_int_t)b[w].txd);
 		json_object_set_new(o, "poll_gaps", json_integer((json_int_t)b[w].gaps));
-		json_object_set_new(o, "poll_gap_max_us", json_integer(shm.hdr->tsc_hz ?
-			(json_int_t)(b[w].gap_max * 1000000 / shm.hdr->tsc_hz) : 0));
+		json_object_set_new(o, "poll_gap_max_us",
+				    json_integer((json_int_t)mr_shm_cycles_us(&shm, b[w].gap_max)));
 		json_array_append_new(arr, o);
 	}
 	if (g->json) {

@@ -289,6 +289,13 @@ unsigned mr_shm_cmd_free(const struct mr_shm *shm)
 	return rte_ring_free_count(shm->cmd);
 }
 
+uint64_t mr_shm_cycles_us(const struct mr_shm *shm, uint64_t cycles)
+{
+	uint64_t hz = shm->hdr->tsc_hz;
+
+	return hz ? (uint64_t)((double)cycles * 1e6 / (double)hz) : 0;
+}
+
 uint64_t mr_shm_tsc_to_ns(const struct mr_shm *shm, uint64_t tsc)
 {
 	const struct mr_shm_hdr *h = shm->hdr;

@@ -78,6 +78,9 @@ unsigned mr_shm_evt_recv(struct mr_shm *shm, struct mr_msg *msgs, unsigned n);
 /* Free slots in the command ring (control checks before a multi-flow batch). */
 unsigned mr_shm_cmd_free(const struct mr_shm *shm);
 
+/* Microseconds of a span of the dataplane's TSC cycles (0 before it set its clock). */
+uint64_t mr_shm_cycles_us(const struct mr_shm *shm, uint64_t cycles);
+
 /* Wall-clock ns of a tsc value written by the dataplane (0 stays 0). */
 uint64_t mr_shm_tsc_to_ns(const struct mr_shm *shm, uint64_t tsc);
 

@@ -422,18 +422,6 @@ static bool par_stop;
 static bool par_macswap;	/* this run swaps MACs instead of polling the relay */
 static unsigned n_addrs_used;
 
-/* A frame the relay sent: to the peer, from the relay's MAC and one of its addresses. */
-static bool is_relayed(const struct rte_mbuf *m)
-{
-	const uint8_t *b = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rte_ipv4_hdr *ip = (const void *)(b + 14);
-
-	return m->data_len >= 42 && memcmp(b, peer_mac, 6) == 0 &&
-	       memcmp(b + 6, ctx.ifaces[0].mac.addr_bytes, 6) == 0 &&
-	       ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
-	       rte_be_to_cpu_32(ip->src_addr) - ip_of(0) < n_addrs_used;
-}
-
 /* A frame a MAC swap sent: the Ethernet addresses swapped, nothing else touched. */
 static bool is_swapped(const struct rte_mbuf *m)
 {
@@ -441,6 +429,15 @@ static bool is_swapped(const struct rte_mbuf *m)
 
 	return m->data_len >= 42 && memcmp(b, peer_mac, 6) == 0 &&
 	       memcmp(b + 6, ctx.ifaces[0].mac.addr_bytes, 6) == 0;
+}
+
+/* A frame the relay sent: to the peer, from the relay's MAC and one of its addresses. */
+static bool is_relayed(const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+
+	return is_swapped(m) && ip->dst_addr == rte_cpu_to_be_32(PEER_IP) &&
+	       rte_be_to_cpu_32(ip->src_addr) - ip_of(0) < n_addrs_used;
 }
 
 /* The floor of forwarding on the lcore's own queues: rx burst, swap the MACs, tx burst. */

@@ -709,9 +709,6 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 
 	uint64_t prev, stall = hz / 20000;
 	uint64_t late = (uint64_t)((duration > 1 ? duration : 1) * (double)hz), deadline;
-	/* The pacing schedule's origin: t0, moved later by every stretch the
-	 * generator lost its core for (see below). */
-	uint64_t t_sched;
 
 	if (g->media) {
 		gen_media_stats_reset(g->media);
@@ -721,7 +718,6 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 			g->rx[f].next = gen_media_base(g->media, f);
 	}
 	t0 = rte_rdtsc();
-	t_sched = t0;
 	prev = t0;
 	tend = count ? UINT64_MAX : t0 + (uint64_t)(duration * (double)hz);
 	deadline = count ? UINT64_MAX : rate > 0 ? tend + late : tend;
@@ -740,10 +736,8 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 			 * 2 ms is 10,000 frames at once) and measures its own stall
 			 * as the DUT's queueing; the trial still sends its whole
 			 * count at its rate, only later. */
-			if (rate > 0 && sending) {
-				t_sched += now - prev;
+			if (rate > 0 && sending)
 				g->c.shifted += now - prev;
-			}
 		}
 		prev = now;
 		if (sending && npend == 0) {
@@ -757,7 +751,7 @@ static void run_trial(struct gen *g, double rate, double duration, uint64_t coun
 				uint64_t want = g->o.burst;
 
 				if (rate > 0) {
-					uint64_t allowed = (uint64_t)((double)(now - t_sched) * pkt_per_cyc);
+					uint64_t allowed = (uint64_t)((double)(now - t0 - g->c.shifted) * pkt_per_cyc);
 
 					if (allowed > target)
 						allowed = target;

@@ -537,7 +537,7 @@ static int run_cmd(int argc, char **argv)
 			       shm.workers[w].rx_packets, shm.workers[w].tx_packets,
 			       shm.workers[w].tx_dropped, shm.workers[w].role,
 			       shm.workers[w].ring_packets, shm.workers[w].poll_gaps,
-			       shm.hdr->tsc_hz ? shm.workers[w].poll_gap_max_tsc * 1000000 / shm.hdr->tsc_hz : 0);
+			       mr_shm_cycles_us(&shm, shm.workers[w].poll_gap_max_tsc));
 	} else if (strcmp(argv[0], "events") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
 		events(u);
 	} else if (strcmp(argv[0], "quiesce") == 0 && argc == 2 && parse_u32(argv[1], &u) == 0) {
