@@ -25,11 +25,7 @@ void dp_media_poll(struct dp_lcore *lc)
 		lc->ws->ring_packets += n;
 		dp_worker_burst(lc, m, (uint16_t)n, start);
 	}
-	for (unsigned i = 0; i < lc->n_tx_ports; i++) {
-		struct dp_txq *tq = &lc->txq[lc->tx_ports[i]];
-
-		rte_eth_tx_buffer_flush(tq->port_id, tq->queue_id, tq->buf);
-	}
+	dp_lcore_tx_flush(lc);
 	if (unlikely(lc->test_mode)) {
 		rte_smp_mb();
 		lc->media_busy = false;

@@ -621,11 +621,7 @@ void dp_worker_poll(struct dp_lcore *lc)
 			rte_eth_tx_buffer(tq->port_id, tq->queue_id, tq->buf, m[i]);
 		}
 	}
-	for (unsigned i = 0; i < lc->n_tx_ports; i++) {
-		struct dp_txq *tq = &lc->txq[lc->tx_ports[i]];
-
-		rte_eth_tx_buffer_flush(tq->port_id, tq->queue_id, tq->buf);
-	}
+	dp_lcore_tx_flush(lc);
 	if (lc->ws->rx_packets != rx)
 		lc->ws->busy_tsc += rte_rdtsc() - start;
 	dp_lcore_loop_done(lc, start);

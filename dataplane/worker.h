@@ -3,6 +3,7 @@
 #define DP_WORKER_H
 
 #include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
 
 #include "lcore-t.h"
 
@@ -28,6 +29,16 @@ void dp_worker_burst(struct dp_lcore *lc, struct rte_mbuf **pkts, uint16_t n, ui
 
 /* One loop of the packet path: every RX queue once, then flush TX. */
 void dp_worker_poll(struct dp_lcore *lc);
+
+/* What the lcore's TX buffers hold goes out (end of each loop). */
+static inline void dp_lcore_tx_flush(struct dp_lcore *lc)
+{
+	for (unsigned i = 0; i < lc->n_tx_ports; i++) {
+		struct dp_txq *tq = &lc->txq[lc->tx_ports[i]];
+
+		rte_eth_tx_buffer_flush(tq->port_id, tq->queue_id, tq->buf);
+	}
+}
 
 /* End of a loop that began at `start`: the time since the previous one, and
  * whether it was a gap packets had to wait through (mr_worker_stats). */

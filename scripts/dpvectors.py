@@ -179,6 +179,15 @@ def read_pcap(path):
     return frames
 
 
+def pcap_udp_payloads(path):
+    """The UDP payloads of a pcap of Ethernet/IPv4/UDP frames (sip-tester's RTP captures)."""
+    out = []
+    for f in read_pcap(path):
+        ihl = (f[14] & 0x0f) * 4
+        out.append(f[14 + ihl + 8:])
+    return out
+
+
 def is_udp(frame):
     """The frames the comparison looks at: IPv4/IPv6 UDP (ARP/NDP/ICMP are neigh's)."""
     if len(frame) < 14:

@@ -239,6 +239,33 @@ void mr_shm_detach(struct mr_shm *shm)
 	shm->hdr = NULL;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int mr_shm_attach_wait(struct mr_shm *shm, const char *instance, bool writable, uint64_t wait_ms)
+{
+	uint64_t deadline = mono_ms() + wait_ms;
+
+	for (;;) {
+		int rc = mr_shm_attach(shm, instance, writable);
+
+		if (rc == 0 && __atomic_load_n(&shm->hdr->state, __ATOMIC_ACQUIRE) == MR_SHM_RUNNING)
+			return 0;
+		if (rc == 0) {
+			mr_shm_detach(shm);
+			rc = -EAGAIN;
+		}
+		if (mono_ms() > deadline)
+			return rc;
+		usleep(20000);
+	}
+}
+
 bool mr_shm_is_live(const struct mr_shm *shm, uint64_t max_age_ms)
 {
 	struct stat st;

@@ -56,6 +56,13 @@ int mr_shm_create(struct mr_shm *shm, const struct mr_shm_params *p);
  */
 int mr_shm_attach(struct mr_shm *shm, const char *instance, bool writable);
 
+/*
+ * mr_shm_attach() again every 20 ms until the region is running, for at most
+ * wait_ms. Returns 0 (attached, running) or the last attempt's -errno
+ * (-EAGAIN: it was there but still starting).
+ */
+int mr_shm_attach_wait(struct mr_shm *shm, const char *instance, bool writable, uint64_t wait_ms);
+
 /* Unmap; the creator also marks it stopped and unlinks the name. */
 void mr_shm_detach(struct mr_shm *shm);
 

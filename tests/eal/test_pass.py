@@ -27,15 +27,6 @@ def rtp(seq, ts, ssrc, pt, payload, marker=False):
                        ts & 0xffffffff, ssrc) + bytes(payload)
 
 
-def pcap_rtp(path):
-    """RTP packets (UDP payloads) of a sip-tester pcap (Ethernet/IPv4/UDP)."""
-    out = []
-    for f in v.read_pcap(path):
-        ihl = (f[14] & 0x0f) * 4
-        out.append(f[14 + ihl + 8:])
-    return out
-
-
 def remap(pkt, table):
     """The packet with its payload type replaced as table says (RTP only)."""
     if 192 <= pkt[1] <= 223:
@@ -46,8 +37,8 @@ def remap(pkt, table):
 
 t = Tap()
 work = tempfile.mkdtemp(prefix='mr-pass-')
-five = pcap_rtp('/usr/share/sip-tester/dtmf_2833_5.pcap')
-one = pcap_rtp('/usr/share/sip-tester/dtmf_2833_1.pcap')
+five = v.pcap_udp_payloads('/usr/share/sip-tester/dtmf_2833_5.pcap')
+one = v.pcap_udp_payloads('/usr/share/sip-tester/dtmf_2833_1.pcap')
 t.ok(len(five) > 3 and len(one) > 3, 'sip-tester ships dtmf_2833_5.pcap and dtmf_2833_1.pcap')
 ends = [p for p in five if p[13] & 0x80]
 t.ok(len(ends) == 3 and len({p for p in ends}) == 1, 'the capture sends its end packet three times')

@@ -121,15 +121,6 @@ def udp_payload(f):
     return struct.unpack('!H', f[udp + 2:udp + 4])[0], f[udp + 8:]
 
 
-def pcap_rtp(path):
-    """RTP payloads of a sip-tester pcap (Ethernet/IPv4/UDP)."""
-    out = []
-    for f in v.read_pcap(path):
-        ihl = (f[14] & 0x0f) * 4
-        out.append(f[14 + ihl + 8:])
-    return out
-
-
 t = Tap()
 MEDIA = len(sys.argv) > 3 and sys.argv[3] == 'media'
 work = tempfile.mkdtemp(prefix='mr-xc-')
@@ -173,7 +164,7 @@ def out_frames(d):
 
 dtmf = sorted(glob.glob('/usr/share/sip-tester/dtmf_2833_5.pcap'))
 t.ok(len(dtmf) == 1, 'sip-tester ships dtmf_2833_5.pcap')
-events = pcap_rtp(dtmf[0])
+events = v.pcap_udp_payloads(dtmf[0])
 
 frames = [v.arp_reply(PA_MAC, PA4, A4)]
 # Flow 1: PCMU 20 ms -> Opus, telephone-event 101 -> 110.

@@ -784,21 +784,14 @@ int gen_media_program(struct gen_media *m, const char *instance)
 {
 	struct mr_shm shm;
 	struct mr_msg *msg = &m->scratch;
-	uint64_t deadline = mono_ms() + 30000, t0;
+	uint64_t t0;
 	unsigned outstanding = 0;
 	uint32_t seq = 1;
 	int rc, failed = 0;
 
-	for (;;) {
-		rc = mr_shm_attach(&shm, instance, true);
-		if (rc == 0 && __atomic_load_n(&shm.hdr->state, __ATOMIC_ACQUIRE) == MR_SHM_RUNNING)
-			break;
-		if (rc == 0)
-			mr_shm_detach(&shm);
-		if (mono_ms() > deadline)
-			return rc ? rc : -ETIMEDOUT;
-		usleep(20000);
-	}
+	rc = mr_shm_attach_wait(&shm, instance, true, 30000);
+	if (rc != 0)
+		return rc;
 	t0 = mono_ms();
 	memset(msg, 0, sizeof(*msg));
 	msg->hdr.type = MR_MSG_HELLO;

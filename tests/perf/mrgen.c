@@ -39,6 +39,7 @@
 
 #include "mrgen-media.h"
 #include "mrgen-t.h"
+#include "proc_cpu.h"
 
 #define MAX_BURST 64
 #define RX_BURST 64
@@ -900,30 +901,6 @@ static int warmup(struct gen *g)
 	if (g->media)
 		gen_media_faults(g->media, true);
 	return rc;
-}
-
-/* User + system CPU seconds of a process so far, 0 when unknown. */
-static double proc_cpu_s(int pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
-	size_t n;
-
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* the name may hold spaces */
-	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-				&ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static void trial(struct gen *g, const char *phase, double rate, struct gen_result *r)

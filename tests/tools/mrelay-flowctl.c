@@ -617,7 +617,6 @@ int main(int argc, char **argv)
 	const char *instance = NULL, *file = NULL;
 	unsigned wait_ms = 10000;
 	bool keep_going = false;
-	uint64_t deadline;
 	int c, rc;
 
 	while ((c = getopt(argc, argv, "+i:f:w:t:kh")) != -1) {
@@ -635,19 +634,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	deadline = now_ms() + wait_ms;
-	for (;;) {
-		rc = mr_shm_attach(&shm, instance, true);
-		if (rc == 0 && __atomic_load_n(&shm.hdr->state, __ATOMIC_ACQUIRE) == MR_SHM_RUNNING)
-			break;
-		if (rc == 0)
-			mr_shm_detach(&shm);
-		if (now_ms() > deadline) {
-			fprintf(stderr, "mrelay-flowctl: instance %s not running: %s\n", instance,
-				rc ? strerror(-rc) : "still starting");
-			return 3;
-		}
-		usleep(20000);
+	rc = mr_shm_attach_wait(&shm, instance, true, wait_ms);
+	if (rc != 0) {
+		fprintf(stderr, "mrelay-flowctl: instance %s not running: %s\n", instance,
+			rc == -EAGAIN ? "still starting" : strerror(-rc));
+		return 3;
 	}
 	if (file != NULL) {
 		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
